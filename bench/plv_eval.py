@@ -1,0 +1,43 @@
+"""Score accord's primary event type on PLV sentences and record the figures in docs/benchmarks.md.
+
+Usage: .venv/bin/python bench/plv_eval.py [PATH]   (default ../shared/data/plv/PLV_train.tsv)
+
+The sentences are coded raw (no actor/target marks). CONCEDE and RETREAT are scored as PLV's
+older label YIELD.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from accord import __version__, evaluate
+from bench_record import record_benchmark
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "plv" / "PLV_train.tsv"
+
+
+def main() -> int:
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    if not path.is_file():
+        print(f"no PLV file at {path}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    scores = evaluate.evaluate(evaluate.read_plv(path), evaluate.PLV_LABELS)
+    seconds = time.perf_counter() - started
+    text = evaluate.report(scores, f"accord {__version__}, PLV raw sentences: {path.name}")
+    print(text)
+    print(f"\n{len(scores.gold)} sentences in {seconds:.1f} s")
+    record_benchmark(
+        "PLV event type (raw sentences, primary event)",
+        f".venv/bin/python bench/plv_eval.py {path}",
+        f"accuracy {scores.accuracy:.3f}, macro-F1 {scores.macro_f1:.3f} over "
+        f"{len(scores.gold)} sentences ({seconds:.1f} s)",
+        details=text,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

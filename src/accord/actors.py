@@ -1,0 +1,273 @@
+"""Actor coding: from a noun phrase in a parsed sentence to `Actor` records, with article memory.
+
+Owns how a mention becomes a code and sector: state names, adjectives and demonyms, capitals and
+seats of government used as metonyms, organisations, titles ("State Councilor and Foreign
+Minister"), group nouns ("police", "rebels"), and within-article coreference: people named once
+with a title keep it ("Wang said"), pronouns go to the last person who spoke or acted, and "the
+two sides" to the last pair of parties. News media are never actors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from accord.knowledge import (
+    NameEntry,
+    Title,
+    longest_title_words,
+    name_table,
+    state_codes,
+    titles,
+)
+from accord.model import Actor
+
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_PRONOUNS = {"they", "them"}
+FIRST_PERSON = {"i", "we", "us", "me"}
+PAIR_WORDS = {"side", "sides", "country", "countries", "nation", "nations", "party", "parties",
+              "government", "governments", "leader", "leaders"}
+HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "madam", "sir"}
+# Dependants that carry another phrase, not more words about this one.
+DETACHED_DEPS = {"conj", "cc", "relcl", "acl", "advcl", "appos", "punct", "prep", "case"}
+PHRASE_PREPS = {"of"}
+NAMED_ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
+
+
+@dataclass
+class ArticleMemory:
+    """What the article has established so far, for names and pronouns used later."""
+
+    home_country: str | None = None
+    people: dict[str, Actor] = field(default_factory=dict)
+    last_speaker: Actor | None = None
+    last_pair: list[Actor] = field(default_factory=list)
+    countries_seen: list[str] = field(default_factory=list)
+
+    def remember_person(self, actor: Actor) -> None:
+        if not actor.name:
+            return
+        self.people[actor.name] = actor
+        for part in actor.name.split():
+            if len(part) > 2:
+                self.people.setdefault(part, actor)
+
+    def remember_country(self, code: str | None) -> None:
+        if code in state_codes():
+            if code in self.countries_seen:
+                self.countries_seen.remove(code)
+            self.countries_seen.append(code)
+
+    def recent_countries(self, exclude: set[str | None]) -> list[str]:
+        return [code for code in reversed(self.countries_seen) if code not in exclude]
+
+
+@dataclass
+class Mention:
+    """Actors resolved from one phrase, with the token indices the phrase covered."""
+
+    actors: list[Actor]
+    tokens: set[int]
+
+
+def phrase_tokens(head: Token) -> list[Token]:
+    """The head's own phrase: its subtree without clauses, coordinated phrases and most PPs."""
+    kept: list[Token] = []
+
+    def visit(token: Token) -> None:
+        kept.append(token)
+        for child in token.children:
+            if child.dep_ in DETACHED_DEPS and not (
+                child.dep_ == "prep" and child.lower_ in PHRASE_PREPS
+            ):
+                continue
+            visit(child)
+
+    visit(head)
+    return sorted(kept, key=lambda token: token.i)
+
+
+def lookup_name(text: str) -> NameEntry | None:
+    table = name_table()
+    for candidate in (text, text.removeprefix("the ").removeprefix("The ")):
+        entry = table.get(candidate)
+        if entry:
+            return entry
+    return None
+
+
+def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
+    """Known names inside the phrase: longest match first, by token sequence."""
+    found: list[tuple[NameEntry, set[int]]] = []
+    used: set[int] = set()
+    words = [token for token in tokens if token.dep_ != "case"]
+    for start in range(len(words)):
+        if words[start].i in used:
+            continue
+        for end in range(min(len(words), start + 6), start, -1):
+            span = words[start:end]
+            if any(span[k + 1].i != span[k].i + 1 for k in range(len(span) - 1)):
+                continue
+            doc = span[0].doc
+            text = doc[span[0].i : span[-1].i + 1].text
+            entry = lookup_name(text)
+            if entry:
+                indices = {token.i for token in span}
+                found.append((entry, indices))
+                used |= indices
+                break
+    return found
+
+
+def _titles_in(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
+    table = titles()
+    found: list[tuple[Title, str, set[int]]] = []
+    position = 0
+    while position < len(tokens):
+        matched = False
+        for size in range(min(longest_title_words(), len(tokens) - position), 0, -1):
+            window = tokens[position : position + size]
+            if any(window[k + 1].i != window[k].i + 1 for k in range(size - 1)):
+                continue
+            key = " ".join(token.lower_ for token in window)
+            title = table.get(key) or (table.get(window[-1].lemma_.lower()) if size == 1 else None)
+            if title:
+                office = title.office or " ".join(token.text for token in window)
+                found.append((title, office, {token.i for token in window}))
+                position += size
+                matched = True
+                break
+        if not matched:
+            position += 1
+    return found
+
+
+def _person_name(tokens: list[Token], taken: set[int], head: Token) -> str | None:
+    """The longest run of proper nouns not used by a place, organisation or title."""
+    runs: list[list[Token]] = []
+    for token in tokens:
+        usable = (token.pos_ == "PROPN" and token.i not in taken
+                  and token.lower_ not in HONORIFICS and token.text[:1].isupper())
+        if usable and runs and runs[-1][-1].i == token.i - 1:
+            runs[-1].append(token)
+        elif usable:
+            runs.append([token])
+    if not runs:
+        return None
+    best = max(runs, key=lambda run: (head in run, len(run)))
+    return " ".join(token.text for token in best)
+
+
+def _span_text(tokens: list[Token]) -> str:
+    doc = tokens[0].doc
+    return doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def _pronoun_actors(head: Token, memory: ArticleMemory) -> list[Actor] | None:
+    word = head.lower_
+    if word in PERSON_PRONOUNS and memory.last_speaker:
+        return [_copy(memory.last_speaker, head.text)]
+    if word in GROUP_PRONOUNS and memory.last_pair:
+        return [_copy(actor, head.text) for actor in memory.last_pair]
+    return None
+
+
+def _pair_actors(tokens: list[Token], head: Token, memory: ArticleMemory) -> list[Actor] | None:
+    """'the two sides', 'both countries' -> the last pair of parties in the article."""
+    if head.lower_ not in PAIR_WORDS:
+        return None
+    words = {token.lower_ for token in tokens}
+    if not words & {"two", "both"}:
+        return None
+    text = _span_text(tokens)
+    if memory.last_pair:
+        return [_copy(actor, text) for actor in memory.last_pair]
+    recent = memory.recent_countries(set())[:2]
+    return [Actor(code=code, sector="GOV", entity_text=text) for code in recent] or None
+
+
+def _the_country(tokens: list[Token], head: Token, memory: ArticleMemory,
+                 avoid: set[str | None]) -> list[Actor] | None:
+    """'the country' -> the most recent state that is not the other party of the clause."""
+    if head.lower_ not in {"country", "nation"} or len(tokens) > 3:
+        return None
+    if not any(token.lower_ == "the" for token in tokens):
+        return None
+    recent = memory.recent_countries(avoid)
+    if not recent:
+        return None
+    return [Actor(code=recent[0], sector="GOV", entity_text=_span_text(tokens))]
+
+
+def _copy(actor: Actor, entity_text: str) -> Actor:
+    return Actor(code=actor.code, sector=actor.sector, entity_text=entity_text,
+                 name=actor.name, office=actor.office)
+
+
+def resolve_phrase(head: Token, memory: ArticleMemory,
+                   avoid: set[str | None] | None = None) -> Mention | None:
+    """Resolve the noun phrase headed by `head` to actors, or None when it names no actor."""
+    tokens = phrase_tokens(head)
+    covered = {token.i for token in tokens}
+    if head.pos_ == "PRON":
+        actors = _pronoun_actors(head, memory)
+        return Mention(actors, covered) if actors else None
+    special = _pair_actors(tokens, head, memory) or _the_country(
+        tokens, head, memory, avoid or set())
+    if special:
+        return Mention(special, covered)
+    actor = _resolve_named(tokens, head, memory)
+    return Mention([actor], covered) if actor else None
+
+
+def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> Actor | None:
+    names = _name_entries(tokens)
+    if any(entry.kind == "media" for entry, _ in names):
+        return None
+    title_hits = _titles_in(tokens)
+    taken = set().union(*(indices for _, indices in names), *(i for _, _, i in title_hits))
+    person = _person_name(tokens, taken, head)
+    text = _span_text(tokens)
+    known = memory.people.get(person) if person else None
+    if not names and not title_hits and not person:
+        return None
+    if not names and not title_hits and known:
+        return _copy(known, text)
+    code, sector = _code_and_sector(names, title_hits)
+    office = " and ".join(off for title, off, _ in title_hits if title.kind == "person") or None
+    if known and code in (None, known.code):
+        code, sector, office = known.code, sector or known.sector, office or known.office
+    if code is None and title_hits and not person:
+        code = memory.home_country
+    if code is None and not title_hits and head.ent_type_ not in NAMED_ENTITY_LABELS:
+        return None
+    if code is not None and sector is None:
+        sector = "GOV"
+    actor = Actor(code=code, sector=sector, entity_text=text, name=person, office=office)
+    if person and (code or office):
+        memory.remember_person(actor)
+    memory.remember_country(code)
+    return actor
+
+
+def _code_and_sector(names: list[tuple[NameEntry, set[int]]],
+                     title_hits: list[tuple[Title, str, set[int]]],
+                     ) -> tuple[str | None, str | None]:
+    code = sector = None
+    if names:
+        # The name nearest the head of an English noun phrase is the last one.
+        entry = names[-1][0]
+        code, sector = entry.code, entry.sector
+    if title_hits:
+        sector = title_hits[-1][0].sector if sector in (None, "GOV") else sector
+    return code, sector
+
+
+def mentions_in(sent: Span, memory: ArticleMemory) -> None:
+    """Read every named phrase of a sentence so that people and states are remembered."""
+    for token in sent:
+        if token.pos_ in {"PROPN", "NOUN"} and token.dep_ not in {"compound", "amod", "poss"}:
+            if token.head.pos_ == "PROPN" and token.dep_ in {"flat", "nmod"}:
+                continue
+            resolve_phrase(token, memory)

@@ -1,0 +1,276 @@
+"""The `accord` command line: code, events, top-dyads, eval, info.
+
+Owns argument parsing, output formats and exit codes (0 ok, 1 some inputs rejected, 2 usage).
+Every rejected input is named on stderr with its reason; the rest of the batch is still coded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import TextIO
+
+from accord import __version__
+from accord.model import EventRecord, Reject
+
+DEFAULT_DB = "accord.duckdb"
+STORE_BATCH = 64
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="accord", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"accord {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    code = commands.add_parser("code", help="code news articles into PLOVER event records")
+    code.add_argument("inputs", nargs="+", metavar="INPUT",
+                      help=".txt/.jsonl/.csv files, folders, or - for stdin")
+    code.add_argument("--out", help="write events here instead of stdout")
+    code.add_argument("--format", choices=["jsonl", "parquet", "csv"], default="jsonl")
+    code.add_argument("--db", nargs="?", const=DEFAULT_DB,
+                      help=f"also store articles and events in this DuckDB file ({DEFAULT_DB})")
+    code.add_argument("--rejects", help="write one JSON line per rejected input here")
+
+    events = commands.add_parser("events", help="read stored events back")
+    events.add_argument("--db", default=DEFAULT_DB)
+    events.add_argument("--actor", help="an actor code, e.g. KGZ")
+    events.add_argument("--recipient", help="a recipient code, e.g. CHN")
+    events.add_argument("--type", dest="event_type", help="a PLOVER type, e.g. SUPPORT")
+    events.add_argument("--limit", type=int)
+    events.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
+
+    dyads = commands.add_parser("top-dyads", help="the most active pairs in a store")
+    dyads.add_argument("--db", default=DEFAULT_DB)
+    dyads.add_argument("--limit", type=int, default=20)
+
+    evaluation = commands.add_parser("eval", help="score the coder against gold data")
+    evaluation.add_argument("kind", choices=["plv", "plover"],
+                            help="plv: PLV TSV sentences; plover: PLOVER JSON/JSONL records")
+    evaluation.add_argument("path")
+    evaluation.add_argument("--limit", type=int, help="score only the first N items")
+
+    info = commands.add_parser("info", help="versions of accord, its model and data files")
+    info.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"code": run_code, "events": run_events, "top-dyads": run_top_dyads,
+                "eval": run_eval, "info": run_info}
+    try:
+        return handlers[args.command](args)
+    except UsageError as error:
+        print(f"accord: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+class UsageError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- code
+
+
+def run_code(args: argparse.Namespace) -> int:
+    from accord.pipeline import code_articles
+    from accord.readers import read_inputs
+
+    if args.format != "jsonl" and not args.out:
+        raise UsageError(f"--format {args.format} needs --out PATH")
+    sink = EventSink(args.out, args.format, echo=args.db is None or args.out is not None)
+    store = _open_store(args.db) if args.db else None
+    rejects_file = open(args.rejects, "w", encoding="utf-8") if args.rejects else None
+    rejected = articles = events = 0
+    try:
+        results = code_articles(read_inputs(args.inputs, stdin=sys.stdin))
+        for batch in _batches(results, STORE_BATCH):
+            coded = []
+            for item in batch:
+                if isinstance(item, Reject):
+                    rejected += 1
+                    _report_reject(item, rejects_file)
+                    continue
+                article, records = item
+                coded.append((article, records))
+                sink.write(records)
+                articles += 1
+                events += len(records)
+            if store and coded:
+                store.add_batch(coded, coder_version=__version__)
+    finally:
+        sink.close()
+        if store:
+            store.close()
+        if rejects_file:
+            rejects_file.close()
+    print(f"accord: coded {articles} article(s), {events} event(s); {rejected} rejected",
+          file=sys.stderr)
+    return 1 if rejected else 0
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _report_reject(reject: Reject, rejects_file: TextIO | None) -> None:
+    print(f"accord: rejected {reject.origin}: {reject.reason}", file=sys.stderr)
+    if rejects_file:
+        rejects_file.write(json.dumps(reject.to_dict()) + "\n")
+
+
+def _open_store(path: str):
+    from accord.store import Store
+
+    return Store(path)
+
+
+class EventSink:
+    """Writes event records as JSONL (streaming) or collects them for Parquet/CSV."""
+
+    def __init__(self, out: str | None, fmt: str, echo: bool) -> None:
+        self.format = fmt
+        self.rows: list[dict] = []
+        self.handle: TextIO | None = None
+        self.out = out
+        if fmt == "jsonl" and echo:
+            self.handle = open(out, "w", encoding="utf-8") if out and out != "-" else sys.stdout
+
+    def write(self, records: list[EventRecord]) -> None:
+        for record in records:
+            data = record.to_dict()
+            if self.handle is not None:
+                self.handle.write(json.dumps(data, ensure_ascii=False) + "\n")
+            elif self.format != "jsonl":
+                self.rows.append(data)
+
+    def close(self) -> None:
+        if self.handle is not None and self.handle is not sys.stdout:
+            self.handle.close()
+        elif self.handle is sys.stdout:
+            sys.stdout.flush()
+        if self.format in {"parquet", "csv"}:
+            write_table(self.rows, Path(self.out), self.format)
+
+
+def flat_row(record: dict) -> dict:
+    """One event as flat columns for tabular formats."""
+    location = record.get("event_loc") or {}
+    return {
+        "id": record["id"], "doc_id": record["doc_id"], "date": record["date"],
+        "event": record["event"], "mode": record["mode"],
+        "context": "|".join(record["context"]),
+        "actor_codes": "|".join(a["code"] or "" for a in record["actor"]),
+        "recipient_codes": "|".join(r["code"] or "" for r in record["recipient"]),
+        "actor": json.dumps(record["actor"]), "recipient": json.dumps(record["recipient"]),
+        "place": location.get("resolved_place"), "country_code": location.get("country_code"),
+        "lat": location.get("lat"), "lon": location.get("lon"),
+        "quad_code": record["quad_code"], "cameo": record["cameo"],
+        "goldstein": record["goldstein"], "plover_score": record["plover_score"],
+        "confidence": record["confidence"], "negated": record["negated"],
+        "future": record["future"], "hypothetical": record["hypothetical"],
+        "evidence": record["evidence"],
+    }
+
+
+def write_table(rows: list[dict], path: Path, fmt: str) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame([flat_row(row) for row in rows])
+    if fmt == "parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False)
+
+
+# ---------------------------------------------------------------- reading the store
+
+
+def _existing_store(path: str):
+    if not Path(path).exists():
+        raise UsageError(f"no store at {path} (create one with: accord code INPUT --db {path})")
+    from accord.store import Store
+
+    return Store(path, read_only=True)
+
+
+def run_events(args: argparse.Namespace) -> int:
+    with _existing_store(args.db) as store:
+        records = store.events(actor=args.actor, recipient=args.recipient,
+                               event_type=args.event_type, limit=args.limit)
+    for record in records:
+        if args.format == "table":
+            print(describe_event(record))
+        else:
+            print(json.dumps(record, ensure_ascii=False))
+    return 0
+
+
+def describe_event(record: dict) -> str:
+    def parties(actors: list[dict]) -> str:
+        return "+".join(f"{a['code'] or '?'}/{a['sector'] or '?'}" for a in actors) or "-"
+
+    place = (record.get("event_loc") or {}).get("resolved_place") or "-"
+    mode = f" ({record['mode']})" if record.get("mode") else ""
+    return (f"{record['date'] or '????-??-??'}  {parties(record['actor']):<22} "
+            f"{record['event'] + mode:<24} {parties(record['recipient']):<14} {place:<14} "
+            f"{record['confidence']:.2f}  {record['evidence'][:70]}")
+
+
+def run_top_dyads(args: argparse.Namespace) -> int:
+    with _existing_store(args.db) as store:
+        rows = store.dyad_summary(limit=args.limit)
+    print(f"{'dyad':<14} {'events':>6} {'q1':>3} {'q2':>3} {'q3':>3} {'q4':>3} "
+          f"{'PLOVER':>7} {'Goldst.':>7}  first       last")
+    for row in rows:
+        dyad = f"{row['actor']}{' <-> ' if row['direction'] == '<->' else ' -> '}{row['recipient']}"
+        print(f"{dyad:<14} {row['events']:>6} {row['quad1']:>3} {row['quad2']:>3} "
+              f"{row['quad3']:>3} {row['quad4']:>3} {row['mean_plover_score']:>7.2f} "
+              f"{row['mean_goldstein']:>7.2f}  {row['first_date']}  {row['last_date']}")
+    return 0
+
+
+# ---------------------------------------------------------------- eval and info
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from accord import evaluate
+
+    if not Path(args.path).is_file():
+        raise UsageError(f"no gold file at {args.path}")
+    if args.kind == "plv":
+        items = evaluate.read_plv(args.path)
+        scores = evaluate.evaluate(islice(items, args.limit), evaluate.PLV_LABELS)
+    else:
+        items = evaluate.read_plover_json(args.path)
+        scores = evaluate.evaluate(islice(items, args.limit))
+    print(evaluate.report(scores, f"accord {__version__} on {args.kind} gold: {args.path}"))
+    return 0
+
+
+def run_info(args: argparse.Namespace) -> int:
+    from accord.knowledge import data_checksums
+    from accord.nlp import model_info
+
+    info = {"accord": __version__, "spacy_model": model_info(), "data_files": data_checksums()}
+    import spacy
+
+    info["spacy"] = spacy.__version__
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        for key, value in info.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,493 @@
+"""Event extraction: (actor, trigger, recipient) per clause, typed into PLOVER.
+
+Owns how a parsed sentence becomes event candidates: finding trigger verbs (and nouns) from the
+patterns in `triggers.tsv`, frames ("agreed to", "refused to", "is willing to"), reported
+speech ("..., he said" is the speaker's act), who acts and on whom, the modality flags, and the
+scoring of each candidate. Places, dates and actor codes come from their own modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from accord.actors import ArticleMemory, Mention, resolve_phrase
+from accord.knowledge import TriggerPattern, context_keywords, trigger_patterns
+from accord.model import Actor
+
+SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
+PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
+OBJECT_DEPS = {"dobj", "obj", "dative", "attr", "oprd"}
+RECIPIENT_PREPS = {"with", "to", "against", "on", "for", "from", "toward", "towards", "at",
+                   "into", "upon", "over", "in"}
+OBJECT_PREPS = {"of", "for", "to", "against", "with", "on"}
+CLAUSE_DEPS = {"ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl", "pcomp", "acl", "parataxis"}
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+HYPOTHETICAL_AUX = {"could", "might", "may", "would"}
+INTENT_ADJECTIVES = {"willing", "ready", "committed", "determined", "prepared", "eager", "keen"}
+TRANSPARENT_VERBS = {"continue", "want", "try", "seek", "begin", "start", "plan", "intend",
+                     "hope", "wish", "work", "aim", "go", "need", "have", "able", "decide"}
+INTENT_VERBS = {"plan", "intend", "decide", "aim", "hope", "wish", "want", "go"}
+PROMISE_TYPES = {"AID": "033", "COOPERATE": "031"}
+
+
+@dataclass
+class Candidate:
+    """One event found in a clause, before dates and places are attached."""
+
+    trigger: Token
+    pattern: TriggerPattern
+    actors: list[Actor]
+    recipients: list[Actor] = field(default_factory=list)
+    actor_tokens: set[int] = field(default_factory=set)
+    event_type: str = ""
+    cameo: str = ""
+    mode: str | None = None
+    contexts: list[str] = field(default_factory=list)
+    negated: bool = False
+    future: bool = False
+    hypothetical: bool = False
+    reported: bool = False
+    confidence: float = 0.0
+
+
+# ---------------------------------------------------------------- triggers
+
+
+def _object_lemmas(verb: Token) -> set[str]:
+    lemmas: set[str] = set()
+    for child in verb.children:
+        if child.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS:
+            lemmas.add(child.lemma_.lower())
+            lemmas.update(c.lemma_.lower() for c in child.children if c.dep_ == "compound")
+            lemmas.update(c.lemma_.lower() for c in child.conjuncts)
+        if child.dep_ == "prep":
+            lemmas.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
+    return lemmas
+
+
+def _prep_lemmas(verb: Token) -> set[str]:
+    return {child.lower_ for child in verb.children if child.dep_ in {"prt", "prep", "agent"}}
+
+
+def match_trigger(token: Token) -> TriggerPattern | None:
+    """The most specific pattern whose lemma, particle and object all fit this token."""
+    patterns = trigger_patterns().get(token.lemma_.lower())
+    if not patterns:
+        return None
+    nominal = token.pos_ in {"NOUN", "PROPN"}
+    objects = _object_lemmas(token) if not nominal else set()
+    preps = _prep_lemmas(token)
+    for pattern in patterns:
+        if pattern.nominal != nominal:
+            continue
+        if pattern.obj and pattern.obj not in objects:
+            continue
+        if pattern.prep and pattern.prep not in preps:
+            continue
+        return pattern
+    return None
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The clause subject, inherited through xcomp, conj and advcl chains when the verb has none."""
+    current: Token | None = verb
+    for _ in range(6):
+        if current is None:
+            return None
+        for child in current.children:
+            if child.dep_ in SUBJECT_DEPS and child.dep_ != "expl":
+                return child
+        if current.dep_ in {"xcomp", "conj", "advcl", "acomp", "pcomp"} and current.head != current:
+            current = current.head
+            if current.pos_ == "ADP":
+                current = current.head
+            continue
+        return None
+    return None
+
+
+def agent_of(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _heads_with_conjuncts(token: Token) -> list[Token]:
+    return [token, *token.conjuncts] if token.dep_ != "conj" else [token]
+
+
+def resolve_group(head: Token, memory: ArticleMemory,
+                  avoid: set[str | None] | None = None) -> Mention | None:
+    """Resolve a phrase and the phrases coordinated with it ('X and Y') into one mention."""
+    actors: list[Actor] = []
+    tokens: set[int] = set()
+    for token in _heads_with_conjuncts(head):
+        mention = resolve_phrase(token, memory, avoid)
+        if mention:
+            actors.extend(mention.actors)
+            tokens |= mention.tokens
+    actors = merge_title_fragments(actors)
+    return Mention(actors, tokens) if actors else None
+
+
+def merge_title_fragments(actors: list[Actor]) -> list[Actor]:
+    """'Chinese State Councilor and Foreign Minister Wang Yi' parses as two conjuncts: one person."""
+    merged: list[Actor] = []
+    for actor in actors:
+        previous = merged[-1] if merged else None
+        if (previous and previous.office and not previous.name and actor.name
+                and actor.code in (None, previous.code)):
+            office = " and ".join(filter(None, [previous.office, actor.office]))
+            merged[-1] = Actor(code=previous.code, sector=previous.sector,
+                               entity_text=f"{previous.entity_text} and {actor.entity_text}",
+                               name=actor.name, office=office)
+        else:
+            merged.append(actor)
+    return merged
+
+
+def _recipient_heads(verb: Token) -> list[Token]:
+    """Where the other party of a clause is found, nearest first."""
+    heads: list[Token] = []
+    objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS]
+    heads.extend(objects)
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in RECIPIENT_PREPS:
+            heads.extend(g for g in child.children if g.dep_ == "pobj")
+    for obj in objects:
+        heads.extend(c for c in obj.children if c.dep_ == "poss")
+        for prep in obj.children:
+            if prep.dep_ == "prep" and prep.lower_ in OBJECT_PREPS:
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        heads.append(pobj)
+                        heads.extend(c for c in pobj.children if c.dep_ == "poss")
+    return heads
+
+
+def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
+                    passive_subject: Token | None) -> Mention | None:
+    actor_codes = {actor.code for actor in actors}
+    heads = ([passive_subject] if passive_subject is not None else []) + _recipient_heads(verb)
+    for head in heads:
+        mention = resolve_group(head, memory, avoid=actor_codes)
+        if not mention:
+            continue
+        others = [a for a in mention.actors if a.code is None or a.code not in actor_codes
+                  or a.sector != next((x.sector for x in actors if x.code == a.code), None)]
+        others = [a for a in others if a.code is not None or a.name]
+        if others:
+            return Mention(others, mention.tokens)
+    return None
+
+
+# ---------------------------------------------------------------- modality
+
+
+def _aux_words(verb: Token) -> set[str]:
+    words: set[str] = set()
+    current: Token | None = verb
+    for _ in range(4):
+        if current is None:
+            break
+        words.update(c.lower_ for c in current.children if c.dep_ in {"aux", "auxpass", "neg"})
+        if current.dep_ in {"xcomp", "conj"} and current.head != current:
+            current = current.head
+        elif current.dep_ == "xcomp":
+            current = current.head
+        else:
+            break
+    return words
+
+
+def modality(verb: Token, frame: Token | None) -> tuple[bool, bool, bool]:
+    """(negated, future, hypothetical) from auxiliaries, negation and conditional clauses."""
+    scope = [verb] + ([frame] if frame is not None else [])
+    negated = any(c.dep_ == "neg" for v in scope for c in v.children)
+    words = set().union(*(_aux_words(v) for v in scope))
+    future = bool(words & FUTURE_AUX) or _going_to(verb)
+    future = future or any(v.lemma_ in INTENT_VERBS and v.dep_ != "ROOT" for v in _heads(verb))
+    hypothetical = bool(words & HYPOTHETICAL_AUX) or _under_condition(verb)
+    return negated, future, hypothetical
+
+
+def _heads(verb: Token) -> list[Token]:
+    chain, current = [], verb
+    while current.dep_ in {"xcomp", "conj"} and current.head != current:
+        current = current.head
+        chain.append(current)
+    return chain
+
+
+def _going_to(verb: Token) -> bool:
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.lemma_ == "go" and any(
+        c.dep_ == "aux" and c.lower_ in {"is", "are", "was", "'s", "'re", "am"}
+        for c in head.children)
+
+
+def _under_condition(verb: Token) -> bool:
+    current = verb
+    for _ in range(4):
+        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in current.children):
+            return True
+        if current.head == current:
+            return False
+        current = current.head
+    return False
+
+
+# ---------------------------------------------------------------- typing details
+
+
+def contexts_for(verb: Token, pattern: TriggerPattern) -> list[str]:
+    found = list(pattern.context)
+    keywords = context_keywords()
+    clause = verb.subtree if verb.dep_ != "ROOT" else verb.sent
+    for token in clause:
+        context = keywords.get(token.lemma_.lower()) or keywords.get(token.lower_)
+        if context and context not in found:
+            found.append(context)
+    return found[:3]
+
+
+def frame_of(verb: Token) -> tuple[Token, TriggerPattern] | None:
+    """A frame verb or intent adjective governing this verb: 'agreed to X', 'willing to X'."""
+    head = verb.head
+    if verb.dep_ != "xcomp" or head == verb:
+        return None
+    pattern = match_trigger(head)
+    if pattern and pattern.frame:
+        return head, pattern
+    return None
+
+
+def is_intent(verb: Token) -> bool:
+    """'is willing to', 'ready to', 'committed to': an expression of intent around the verb."""
+    current = verb
+    for _ in range(3):
+        head = current.head
+        if head == current:
+            return False
+        if head.lower_ in INTENT_ADJECTIVES:
+            return True
+        if current.dep_ not in {"xcomp", "conj"}:
+            return False
+        current = head
+    return False
+
+
+# ---------------------------------------------------------------- reported speech
+
+
+@dataclass
+class Speech:
+    """A reporting verb and who spoke; the clauses it reports are the speaker's acts."""
+
+    verb: Token
+    speaker: Mention | None
+    scope: set[int]
+
+
+def _according_to(sent: Span) -> Token | None:
+    for token in sent:
+        if token.lower_ == "according":
+            to = next((c for c in token.children if c.lower_ == "to"), None)
+            if to is not None:
+                return next((g for g in to.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def find_speech(sent: Span, memory: ArticleMemory) -> list[Speech]:
+    speeches: list[Speech] = []
+    for token in sent:
+        pattern = match_trigger(token) if token.pos_ in {"VERB", "AUX"} else None
+        if not pattern or pattern.type != "SAY":
+            continue
+        subject = subject_of(token)
+        speaker = resolve_group(subject, memory) if subject is not None else None
+        scope = {t.i for child in token.children
+                 if child.dep_ in {"ccomp", "parataxis", "xcomp", "advcl"}
+                 for t in child.subtree}
+        speeches.append(Speech(token, speaker, scope))
+    source = _according_to(sent)
+    if source is not None:
+        speaker = resolve_group(source, memory)
+        root = sent.root
+        scope = {t.i for t in sent} - {t.i for t in source.head.head.subtree}
+        speeches.append(Speech(root, speaker, scope))
+    return speeches
+
+
+def speaker_for(verb: Token, speeches: list[Speech]) -> Mention | None:
+    """The innermost speech whose reported clause contains the verb."""
+    inside = [s for s in speeches if verb.i in s.scope and s.speaker]
+    if not inside:
+        return None
+    return min(inside, key=lambda s: len(s.scope)).speaker
+
+
+# ---------------------------------------------------------------- candidates
+
+
+EVENT_DEPS = {"ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl", "parataxis"}
+
+
+def _is_clause_verb(token: Token) -> bool:
+    current = token
+    while current.dep_ == "conj" and current.head != current:
+        current = current.head
+    return token.pos_ in {"VERB", "AUX"} and current.dep_ in EVENT_DEPS
+
+
+def _attribute_actors(actors: list[Actor], subject: Token | None,
+                      speaker: Mention | None) -> tuple[list[Actor], bool]:
+    """Reported speech: the speaker acts for their own state, 'we', or an unnamed subject."""
+    if speaker is None:
+        return actors, False
+    speaker_codes = {a.code for a in speaker.actors}
+    first_person = subject is not None and subject.lower_ in {"we", "i", "us"}
+    if first_person or not actors or {a.code for a in actors} == speaker_codes:
+        return list(speaker.actors), True
+    return actors, False
+
+
+def _nominal_actors(noun: Token, memory: ArticleMemory) -> tuple[Mention | None, Mention | None]:
+    """'talks between X and Y', 'Israeli airstrikes on Gaza', 'X's attack on Y'."""
+    actor_heads = [c for c in noun.children if c.dep_ in {"poss", "amod", "compound"}]
+    recipient_heads: list[Token] = []
+    for prep in (c for c in noun.children if c.dep_ == "prep"):
+        objects = [g for g in prep.children if g.dep_ == "pobj"]
+        if prep.lower_ in {"between", "by", "among"}:
+            actor_heads.extend(objects)
+        elif prep.lower_ in {"on", "against", "with", "to", "in"}:
+            recipient_heads.extend(objects)
+    actor = next(filter(None, (resolve_group(h, memory) for h in actor_heads)), None)
+    recipient = next(filter(None, (resolve_group(h, memory) for h in recipient_heads)), None)
+    return actor, recipient
+
+
+def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
+                    speeches: list[Speech]) -> Candidate:
+    frame = frame_of(verb)
+    trigger, final = (frame[0], frame[1]) if frame else (verb, pattern)
+    subject = subject_of(verb)
+    agent = agent_of(verb)
+    passive_subject = next((c for c in verb.children if c.dep_ in PASSIVE_SUBJECT_DEPS), None)
+    actor_head = agent if agent is not None else subject
+    mention = resolve_group(actor_head, memory) if actor_head is not None else None
+    actors = mention.actors if mention else []
+    actors, reported = _attribute_actors(actors, actor_head, speaker_for(verb, speeches))
+    passive_recipient = passive_subject if agent is not None else None
+    recipients = find_recipients(verb, memory, actors, passive_recipient)
+    negated, future, hypothetical = modality(verb, frame[0] if frame else None)
+    candidate = Candidate(
+        trigger=trigger, pattern=final, actors=actors,
+        recipients=recipients.actors if recipients else [],
+        actor_tokens=(mention.tokens if mention else set())
+        | (recipients.tokens if recipients else set()),
+        event_type=final.type, cameo=final.cameo, mode=final.mode,
+        contexts=contexts_for(verb, pattern),
+        negated=negated, future=future, hypothetical=hypothetical, reported=reported,
+    )
+    if final.type in PROMISE_TYPES and (future or is_intent(verb)):
+        candidate.event_type, candidate.cameo = "AGREE", PROMISE_TYPES[final.type]
+    return candidate
+
+
+def _nominal_candidate(noun: Token, pattern: TriggerPattern,
+                       memory: ArticleMemory) -> Candidate:
+    actor, recipient = _nominal_actors(noun, memory)
+    return Candidate(
+        trigger=noun, pattern=pattern, actors=actor.actors if actor else [],
+        recipients=recipient.actors if recipient else [],
+        actor_tokens=(actor.tokens if actor else set()) | (recipient.tokens if recipient else set()),
+        event_type=pattern.type, cameo=pattern.cameo, mode=pattern.mode,
+        contexts=contexts_for(noun, pattern),
+    )
+
+
+def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
+    """Every event candidate in the sentence, scored; the caller decides which to emit."""
+    speeches = find_speech(sent, memory)
+    candidates: list[Candidate] = []
+    consumed: set[int] = set()
+    for token in sent:
+        if not _is_clause_verb(token):
+            continue
+        pattern = match_trigger(token)
+        if not pattern or pattern.type in {"SAY", "NONE"} or token.i in consumed:
+            continue
+        if pattern.frame and any(c.dep_ == "xcomp" for c in token.children):
+            continue  # coded at its complement, which carries the arguments
+        candidate = _verb_candidate(token, pattern, memory, speeches)
+        consumed.add(candidate.trigger.i)
+        candidates.append(candidate)
+    if not candidates:
+        for token in sent:
+            pattern = match_trigger(token) if token.pos_ in {"NOUN", "PROPN"} else None
+            if pattern and pattern.type not in {"SAY", "NONE"}:
+                candidates.append(_nominal_candidate(token, pattern, memory))
+    for candidate in candidates:
+        finish_candidate(candidate)
+    _remember_parties(sent, candidates, speeches, memory)
+    return candidates
+
+
+def finish_candidate(candidate: Candidate) -> None:
+    """Meetings put every party in `actor`; then the candidate is scored."""
+    if candidate.event_type == "CONSULT" and candidate.recipients:
+        candidate.actors = candidate.actors + candidate.recipients
+        candidate.recipients = []
+    candidate.actors = _unique(candidate.actors)
+    candidate.recipients = _unique(candidate.recipients)
+    candidate.confidence = score(candidate)
+
+
+def _unique(actors: list[Actor]) -> list[Actor]:
+    seen: set[tuple] = set()
+    kept = []
+    for actor in actors:
+        key = (actor.code, actor.sector, actor.name)
+        if key not in seen:
+            seen.add(key)
+            kept.append(actor)
+    return kept
+
+
+def score(candidate: Candidate) -> float:
+    """A confidence in [0, 1]: trigger certainty, how well the parties are known, clause depth."""
+    value = candidate.pattern.weight
+    coded = [a for a in candidate.actors if a.code]
+    value *= 1.0 if coded else (0.75 if candidate.actors else 0.45)
+    if candidate.recipients:
+        value *= 1.0 if any(a.code for a in candidate.recipients) else 0.9
+    elif candidate.event_type in {"COOPERATE", "AID", "SANCTION"}:
+        value *= 0.7
+    if candidate.trigger.dep_ not in {"ROOT"} and not candidate.reported:
+        value *= 0.9
+    if candidate.hypothetical:
+        value *= 0.9
+    return round(max(0.0, min(1.0, value)), 3)
+
+
+def _remember_parties(sent: Span, candidates: list[Candidate], speeches: list[Speech],
+                      memory: ArticleMemory) -> None:
+    for candidate in candidates:
+        states = [a for a in candidate.actors + candidate.recipients if a.code]
+        if len({a.code for a in states}) >= 2 and (
+                candidate.event_type == "CONSULT" or not memory.last_pair):
+            memory.last_pair = _unique(states)
+    people = [a for s in speeches if s.speaker for a in s.speaker.actors if a.name]
+    if not people:
+        subject = subject_of(sent.root)
+        mention = resolve_group(subject, memory) if subject is not None else None
+        people = [a for a in (mention.actors if mention else []) if a.name]
+    if len(people) == 1:
+        memory.last_speaker = people[-1]

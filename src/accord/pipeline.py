@@ -1,0 +1,183 @@
+"""The coder end to end: articles in, `EventRecord`s out, one spaCy pass per article.
+
+Owns the order of the stages (parse, actors, events, where, when) and what makes a candidate
+worth emitting; each stage's knowledge stays in its own module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from accord import when, where
+from accord.actors import ArticleMemory, lookup_name, mentions_in
+from accord.events import Candidate, extract_candidates
+from accord.knowledge import cameo_roots, plover_types, state_codes
+from accord.model import Actor, Article, EventRecord, Location, Reject
+from accord.nlp import parse
+
+MIN_CONFIDENCE = 0.3
+
+
+@dataclass
+class ArticleSetting:
+    """What every sentence of an article shares: memory, reference date, dateline place."""
+
+    article: Article
+    memory: ArticleMemory
+    dateline_location: Location | None
+    context_countries: list[str]
+
+
+def article_setting(article: Article, doc: Doc) -> ArticleSetting:
+    mentioned = _countries_mentioned(doc)
+    dateline = (where.resolve_dateline(article.dateline_place, mentioned)
+                if article.dateline_place else None)
+    home = dateline.country_code if dateline else None
+    memory = ArticleMemory(home_country=home)
+    return ArticleSetting(article, memory, dateline, mentioned)
+
+
+def _countries_mentioned(doc: Doc) -> list[str]:
+    codes: list[str] = []
+    for ent in doc.ents:
+        entry = lookup_name(ent.text)
+        if entry and entry.code in state_codes() and entry.code not in codes:
+            codes.append(entry.code)
+    return codes
+
+
+def body_sentences(article: Article, doc: Doc) -> Iterator[tuple[int, Span]]:
+    for index, sent in enumerate(doc.sents):
+        if sent.end_char > article.dateline_end and sent.text.strip():
+            yield index, sent
+
+
+def article_candidates(article: Article, doc: Doc) -> Iterator[tuple[Span, int, Candidate]]:
+    """Every scored candidate of the article, sentence by sentence, with article memory."""
+    setting = article_setting(article, doc)
+    yield from _candidates(setting, doc)
+
+
+def _candidates(setting: ArticleSetting, doc: Doc) -> Iterator[tuple[Span, int, Candidate]]:
+    for index, sent in body_sentences(setting.article, doc):
+        mentions_in(sent, setting.memory)
+        for candidate in extract_candidates(sent, setting.memory):
+            yield sent, index, candidate
+
+
+def worth_emitting(candidate: Candidate) -> bool:
+    if not any(actor.code or actor.name for actor in candidate.actors):
+        return False
+    if plover_types()[candidate.event_type].recipient_required and not candidate.recipients:
+        return False
+    return candidate.confidence >= MIN_CONFIDENCE
+
+
+def code_document(article: Article, doc: Doc) -> list[EventRecord]:
+    setting = article_setting(article, doc)
+    return [
+        build_record(setting, sent, index, candidate)
+        for sent, index, candidate in _candidates(setting, doc)
+        if worth_emitting(candidate)
+    ]
+
+
+def code_articles(
+    items: Iterable[Article | Reject], batch_size: int = 32
+) -> Iterator[tuple[Article, list[EventRecord]] | Reject]:
+    """Code a stream of articles; rejects pass through in order, so callers can report them."""
+    rejects: list[Reject] = []
+
+    def articles_only() -> Iterator[Article]:
+        for item in items:
+            if isinstance(item, Reject):
+                rejects.append(item)
+            else:
+                yield item
+
+    for article, doc in parse(articles_only(), batch_size=batch_size):
+        while rejects:
+            yield rejects.pop(0)
+        yield article, code_document(article, doc)
+    yield from rejects
+
+
+# ---------------------------------------------------------------- records
+
+
+def build_record(setting: ArticleSetting, sent: Span, index: int,
+                 candidate: Candidate) -> EventRecord:
+    article = setting.article
+    trigger = candidate.trigger
+    location = where.locate_event(sent, trigger, setting.context_countries,
+                                  exclude=candidate.actor_tokens) or setting.dateline_location
+    clause_text = sent.text if trigger.dep_ == "ROOT" else _clause_text(trigger)
+    event_date, precision = when.resolve_date(clause_text, article.reference_date)
+    future = candidate.future or when.has_future_time(clause_text)
+    plover = plover_types()[candidate.event_type]
+    cameo = candidate.cameo or plover.cameo_default
+    goldstein = cameo_roots().get(cameo[:2], (None, None, None))[1]
+    return EventRecord(
+        id=_event_id(article.id, trigger.idx, candidate.event_type),
+        doc_id=article.id,
+        date=event_date.isoformat() if event_date else None,
+        date_precision=precision,
+        actor=candidate.actors,
+        event=candidate.event_type,
+        recipient=candidate.recipients,
+        mode=consult_mode(candidate, location) if candidate.event_type == "CONSULT"
+        else candidate.mode,
+        context=candidate.contexts,
+        event_loc=location,
+        event_text=_trigger_phrase(trigger),
+        trigger=trigger.text,
+        quad_code=plover.quad,
+        cameo=cameo,
+        goldstein=goldstein,
+        plover_score=plover.score,
+        confidence=candidate.confidence,
+        negated=candidate.negated,
+        future=future,
+        hypothetical=candidate.hypothetical,
+        evidence=sent.text.strip(),
+        text_info={"sentence": index, "start": sent.start_char, "end": sent.end_char,
+                   "trigger_start": trigger.idx, "trigger_end": trigger.idx + len(trigger)},
+        cite_info={"source": article.source, "title": article.title, "url": article.url,
+                   "pub_date": article.pub_date.isoformat() if article.pub_date else None},
+    )
+
+
+def consult_mode(candidate: Candidate, location: Location | None) -> str | None:
+    """Meetings: phone and visit from the trigger, otherwise from where the parties met."""
+    if candidate.mode:
+        return candidate.mode
+    states = {actor.code for actor in candidate.actors if actor.code in state_codes()}
+    if len(states) >= 3:
+        return "multilateral"
+    if len(states) < 2 or location is None or location.country_code is None:
+        return None
+    return "visit" if location.country_code in states else "third-party"
+
+
+def _clause_text(trigger) -> str:
+    tokens = list(trigger.subtree)
+    return trigger.doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def _trigger_phrase(trigger) -> str:
+    words = [trigger] + [c for c in trigger.children if c.dep_ in {"prt", "neg"}]
+    words += [c for c in trigger.children if c.dep_ in {"dobj"}][:1]
+    return " ".join(token.text for token in sorted(words, key=lambda t: t.i))
+
+
+def _event_id(doc_id: str, offset: int, event_type: str) -> str:
+    digest = hashlib.sha1(f"{doc_id}\x1f{offset}\x1f{event_type}".encode()).hexdigest()
+    return digest[:16]
+
+
+def actor_codes(actors: list[Actor]) -> list[str]:
+    return [actor.code for actor in actors if actor.code]

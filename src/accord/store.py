@@ -1,0 +1,416 @@
+"""The embedded event store: coded articles and their events in one DuckDB file.
+
+This module owns the on-disk schema (`articles`, `events`), the rule that an article is stored
+at most once (keyed by the sha256 of its text), the all-or-nothing write of an article with its
+events, and the read side the CLI, API and analysis build on: filtered event lists, a flat
+DataFrame view and the dyad summary. Every user-supplied value reaches DuckDB as a bound
+parameter, never as SQL text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from accord.model import Actor, Article, EventRecord
+
+# One entry per column: (name, DuckDB type, Arrow type used to hand rows to DuckDB in bulk).
+ARTICLE_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
+    ("doc_id", "VARCHAR NOT NULL", pa.string()),
+    ("content_hash", "VARCHAR PRIMARY KEY", pa.string()),
+    ("title", "VARCHAR", pa.string()),
+    ("source", "VARCHAR", pa.string()),
+    ("url", "VARCHAR", pa.string()),
+    ("pub_date", "DATE", pa.date32()),
+    ("dateline_place", "VARCHAR", pa.string()),
+    ("dateline_date", "DATE", pa.date32()),
+    ("origin", "VARCHAR", pa.string()),
+    ("coded_at", "TIMESTAMP", pa.timestamp("us")),
+    ("coder_version", "VARCHAR", pa.string()),
+)
+
+EVENT_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
+    ("event_id", "VARCHAR NOT NULL", pa.string()),
+    ("doc_id", "VARCHAR NOT NULL", pa.string()),
+    ("content_hash", "VARCHAR NOT NULL", pa.string()),
+    ("date", "DATE", pa.date32()),
+    ("date_precision", "VARCHAR", pa.string()),
+    ("event", "VARCHAR NOT NULL", pa.string()),
+    ("mode", "VARCHAR", pa.string()),
+    ("context", "VARCHAR[]", pa.list_(pa.string())),
+    ("quad_code", "INTEGER", pa.int32()),
+    ("cameo", "VARCHAR", pa.string()),
+    ("goldstein", "DOUBLE", pa.float64()),
+    ("plover_score", "DOUBLE", pa.float64()),
+    ("confidence", "DOUBLE", pa.float64()),
+    ("negated", "BOOLEAN", pa.bool_()),
+    ("future", "BOOLEAN", pa.bool_()),
+    ("hypothetical", "BOOLEAN", pa.bool_()),
+    ("actor_codes", "VARCHAR[]", pa.list_(pa.string())),
+    ("recipient_codes", "VARCHAR[]", pa.list_(pa.string())),
+    ("actor", "JSON", pa.string()),
+    ("recipient", "JSON", pa.string()),
+    ("event_loc", "JSON", pa.string()),
+    ("place_name", "VARCHAR", pa.string()),
+    ("country_code", "VARCHAR", pa.string()),
+    ("lat", "DOUBLE", pa.float64()),
+    ("lon", "DOUBLE", pa.float64()),
+    ("trigger", "VARCHAR", pa.string()),
+    ("event_text", "VARCHAR", pa.string()),
+    ("evidence", "VARCHAR", pa.string()),
+    ("text_start", "BIGINT", pa.int64()),
+    ("text_end", "BIGINT", pa.int64()),
+    ("record", "JSON", pa.string()),
+)
+
+# Columns whose content is nested JSON; the flat DataFrame view leaves them out.
+NESTED_EVENT_COLUMNS = frozenset({"actor", "recipient", "event_loc", "record"})
+FLAT_EVENT_COLUMNS = tuple(name for name, _, _ in EVENT_COLUMNS if name not in NESTED_EVENT_COLUMNS)
+
+# Keys under which the event stage may put character offsets in `text_info`.
+_START_KEYS = ("start", "start_char", "char_start", "text_start")
+_END_KEYS = ("end", "end_char", "char_end", "text_end")
+
+_EVENT_ORDER = "date NULLS LAST, doc_id, text_start NULLS LAST, event_id"
+
+
+def content_hash(text: str) -> str:
+    """The identity of an article in the store: sha256 of its text, hex encoded."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def open_store(path: str | Path, read_only: bool = False) -> Store:
+    """Open (creating if needed) the store at `path`."""
+    return Store(path, read_only=read_only)
+
+
+class Store:
+    """A DuckDB file holding coded articles and events; use as a context manager."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        location = str(path)
+        if location != ":memory:" and not read_only:
+            Path(location).parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(location, read_only=read_only)
+        if not read_only:
+            self._create_schema()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The underlying DuckDB connection, for raw SQL over `articles` and `events`."""
+        return self._con
+
+    def _create_schema(self) -> None:
+        for table, columns in (("articles", ARTICLE_COLUMNS), ("events", EVENT_COLUMNS)):
+            column_sql = ", ".join(f"{name} {sql_type}" for name, sql_type, _ in columns)
+            self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({column_sql})")
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def has_article(self, content_hash: str) -> bool:
+        row = self._con.execute(
+            "SELECT count(*) FROM articles WHERE content_hash = ?", [content_hash]
+        ).fetchone()
+        return bool(row and row[0])
+
+    def add_article(
+        self, article: Article, events: Sequence[EventRecord], coder_version: str
+    ) -> bool:
+        """Store an article with its events; False (and nothing written) if already stored."""
+        added, _ = self.add_batch([(article, events)], coder_version)
+        return added == 1
+
+    def add_batch(
+        self,
+        items: Iterable[tuple[Article, Sequence[EventRecord]]],
+        coder_version: str,
+    ) -> tuple[int, int]:
+        """Store many articles in one transaction; returns (added, skipped as duplicates)."""
+        items = list(items)
+        coded_at = datetime.now(UTC).replace(tzinfo=None)
+        with self._transaction():
+            fresh = self._drop_known(items)
+            article_rows = [_article_row(a, d, coder_version, coded_at) for a, _, d in fresh]
+            event_rows = [_event_row(e, a, d) for a, evs, d in fresh for e in evs]
+            self._insert_articles(article_rows)
+            self._insert_events(event_rows)
+        return len(fresh), len(items) - len(fresh)
+
+    def _drop_known(
+        self, items: list[tuple[Article, Sequence[EventRecord]]]
+    ) -> list[tuple[Article, Sequence[EventRecord], str]]:
+        """Keep the first occurrence of each text not already in the store, with its hash."""
+        hashes = [content_hash(article.text) for article, _ in items]
+        stored = {
+            row[0]
+            for row in self._con.execute(
+                "SELECT content_hash FROM articles WHERE list_contains(?, content_hash)",
+                [sorted(set(hashes))],
+            ).fetchall()
+        }
+        fresh = []
+        for item, digest in zip(items, hashes, strict=True):
+            if digest not in stored:
+                stored.add(digest)
+                fresh.append((*item, digest))
+        return fresh
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._con.begin()
+        try:
+            yield
+            self._con.commit()
+        except BaseException:
+            # A failed COMMIT may already have ended the transaction; the original error matters.
+            with suppress(duckdb.Error):
+                self._con.rollback()
+            raise
+
+    def _insert_articles(self, rows: list[dict]) -> None:
+        self._append("articles", ARTICLE_COLUMNS, rows)
+
+    def _insert_events(self, rows: list[dict]) -> None:
+        self._append("events", EVENT_COLUMNS, rows)
+
+    def _append(
+        self, table: str, columns: tuple[tuple[str, str, pa.DataType], ...], rows: list[dict]
+    ) -> None:
+        # Handing DuckDB one Arrow table is far faster than row-by-row executemany.
+        if not rows:
+            return
+        schema = pa.schema([(name, arrow_type) for name, _, arrow_type in columns])
+        pending = pa.Table.from_pylist(rows, schema=schema)
+        view = f"_pending_{table}"
+        self._con.register(view, pending)
+        try:
+            self._con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {view}")
+        finally:
+            self._con.unregister(view)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def events(
+        self,
+        actor: str | None = None,
+        recipient: str | None = None,
+        event_type: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict]:
+        """Full event records (the JSON of `EventRecord.to_dict`) matching all given filters."""
+        where, params = _event_filter(actor, recipient, event_type)
+        sql = f"SELECT record FROM events {where} ORDER BY {_EVENT_ORDER}"
+        sql, params = _with_limit(sql, params, limit)
+        return [json.loads(row[0]) for row in self._con.execute(sql, params).fetchall()]
+
+    def events_frame(
+        self,
+        actor: str | None = None,
+        recipient: str | None = None,
+        event_type: str | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """The same selection as `events`, as a DataFrame of the flat (non-JSON) columns."""
+        where, params = _event_filter(actor, recipient, event_type)
+        columns = ", ".join(FLAT_EVENT_COLUMNS)
+        sql = f"SELECT {columns} FROM events {where} ORDER BY {_EVENT_ORDER}"
+        sql, params = _with_limit(sql, params, limit)
+        return self._con.execute(sql, params).df()
+
+    def dyad_summary(self, limit: int = 20) -> list[dict]:
+        """Per pair of codes: event count, counts per quad class, mean scores, first/last date.
+
+        An event with recipients counts for every (actor code -> recipient code) pair. An
+        event with no recipient and several actor codes (a meeting, a joint agreement) counts
+        once for every unordered pair of its actors, written alphabetically with "<->".
+        """
+        rows = self._con.execute(_DYAD_SQL, [limit]).fetchall()
+        keys = (
+            "actor", "recipient", "direction", "events", "quad1", "quad2", "quad3", "quad4",
+            "mean_plover_score", "mean_goldstein", "first_date", "last_date",
+        )
+        summary = [dict(zip(keys, row, strict=True)) for row in rows]
+        for item in summary:
+            for key in ("first_date", "last_date"):
+                item[key] = item[key].isoformat() if item[key] else None
+        return summary
+
+    def counts(self) -> dict[str, int]:
+        row = self._con.execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events)"
+        ).fetchone()
+        assert row is not None
+        return {"articles": int(row[0]), "events": int(row[1])}
+
+
+_DYAD_SQL = """
+WITH ev AS (
+    SELECT content_hash, event_id, quad_code, plover_score, goldstein, date,
+           list_distinct(actor_codes) AS actors, list_distinct(recipient_codes) AS recipients
+    FROM events
+),
+actor_side AS (SELECT content_hash, event_id, unnest(actors) AS code FROM ev),
+recipient_side AS (SELECT content_hash, event_id, unnest(recipients) AS code FROM ev),
+directed AS (
+    SELECT a.code AS actor, r.code AS recipient, '->' AS direction,
+           ev.quad_code, ev.plover_score, ev.goldstein, ev.date
+    FROM ev
+    JOIN actor_side a USING (content_hash, event_id)
+    JOIN recipient_side r USING (content_hash, event_id)
+),
+mutual AS (
+    SELECT a.code AS actor, b.code AS recipient, '<->' AS direction,
+           ev.quad_code, ev.plover_score, ev.goldstein, ev.date
+    FROM ev
+    JOIN actor_side a USING (content_hash, event_id)
+    JOIN actor_side b USING (content_hash, event_id)
+    WHERE len(ev.recipients) = 0 AND a.code < b.code
+),
+pairs AS (SELECT * FROM directed UNION ALL SELECT * FROM mutual)
+SELECT actor, recipient, direction, count(*) AS n_events,
+       count(*) FILTER (WHERE quad_code = 1), count(*) FILTER (WHERE quad_code = 2),
+       count(*) FILTER (WHERE quad_code = 3), count(*) FILTER (WHERE quad_code = 4),
+       avg(plover_score), avg(goldstein), min(date), max(date)
+FROM pairs
+GROUP BY actor, recipient, direction
+ORDER BY n_events DESC, actor, recipient, direction
+LIMIT ?
+"""
+
+
+def _event_filter(
+    actor: str | None, recipient: str | None, event_type: str | None
+) -> tuple[str, list[Any]]:
+    """A WHERE clause with placeholders only, and the values bound to them."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if actor:
+        clauses.append("list_contains(actor_codes, ?)")
+        params.append(actor.strip().upper())
+    if recipient:
+        clauses.append("list_contains(recipient_codes, ?)")
+        params.append(recipient.strip().upper())
+    if event_type:
+        clauses.append("event = ?")
+        params.append(event_type.strip().upper())
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return where, params
+
+
+def _with_limit(sql: str, params: list[Any], limit: int | None) -> tuple[str, list[Any]]:
+    if limit is None:
+        return sql, params
+    return f"{sql} LIMIT ?", [*params, int(limit)]
+
+
+def _article_row(article: Article, digest: str, coder_version: str, coded_at: datetime) -> dict:
+    return {
+        "doc_id": article.id,
+        "content_hash": digest,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "pub_date": article.pub_date,
+        "dateline_place": article.dateline_place,
+        "dateline_date": article.dateline_date,
+        "origin": article.origin,
+        "coded_at": coded_at,
+        "coder_version": coder_version,
+    }
+
+
+def _event_row(record: EventRecord, article: Article, digest: str) -> dict:
+    location = record.event_loc
+    # to_dict is the costly step when storing in bulk; its parts double as the JSON columns.
+    as_dict = record.to_dict()
+    return {
+        # The article's id and hash, so events always join to the row stored with them.
+        "event_id": record.id,
+        "doc_id": article.id,
+        "content_hash": digest,
+        "date": _parse_event_date(record.date),
+        "date_precision": record.date_precision,
+        "event": record.event,
+        "mode": record.mode,
+        "context": list(record.context),
+        "quad_code": record.quad_code,
+        "cameo": record.cameo,
+        "goldstein": record.goldstein,
+        "plover_score": record.plover_score,
+        "confidence": record.confidence,
+        "negated": record.negated,
+        "future": record.future,
+        "hypothetical": record.hypothetical,
+        "actor_codes": _codes(record.actor),
+        "recipient_codes": _codes(record.recipient),
+        "actor": _to_json(as_dict["actor"]),
+        "recipient": _to_json(as_dict["recipient"]),
+        "event_loc": _to_json(as_dict["event_loc"]) if location else None,
+        "place_name": (location.resolved_place or location.extracted_place) if location else None,
+        "country_code": location.country_code if location else None,
+        "lat": location.lat if location else None,
+        "lon": location.lon if location else None,
+        "trigger": record.trigger,
+        "event_text": record.event_text,
+        "evidence": record.evidence,
+        "text_start": _first_offset(record.text_info, _START_KEYS),
+        "text_end": _first_offset(record.text_info, _END_KEYS),
+        "record": _to_json(as_dict),
+    }
+
+
+def _codes(actors: Sequence[Actor]) -> list[str]:
+    """Distinct non-empty codes in the order they appear."""
+    return list(dict.fromkeys(a.code for a in actors if a.code))
+
+
+def _to_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _first_offset(text_info: dict, keys: tuple[str, ...]) -> int | None:
+    for key in keys:
+        value = text_info.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
+
+
+def _parse_event_date(value: str | None) -> date | None:
+    """A DATE for the column; partial dates fall to the first day of their month or year.
+
+    The exact string (and its precision) stays in the `record` JSON, so nothing is lost.
+    """
+    if not value:
+        return None
+    padded = {4: "-01-01", 7: "-01"}.get(len(value), "")
+    try:
+        return date.fromisoformat(value + padded)
+    except ValueError:
+        return None
