@@ -32,7 +32,8 @@ HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "madam", "si
 # Dependants that carry another phrase, not more words about this one.
 DETACHED_DEPS = {"conj", "cc", "relcl", "acl", "advcl", "appos", "punct", "prep", "case"}
 PHRASE_PREPS = {"of"}
-NAMED_ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
+# Unknown places (GPE, LOC, FAC) are where things happen, not who acts.
+NAMED_ENTITY_LABELS = {"PERSON", "ORG", "NORP"}
 
 
 @dataclass
@@ -48,10 +49,11 @@ class ArticleMemory:
     def remember_person(self, actor: Actor) -> None:
         if not actor.name:
             return
-        self.people[actor.name] = actor
-        for part in actor.name.split():
-            if len(part) > 2:
-                self.people.setdefault(part, actor)
+        for key in [actor.name, *(part for part in actor.name.split() if len(part) > 2)]:
+            known = self.people.get(key)
+            # A fuller description (state and office) replaces a thinner one, never the reverse.
+            if known is None or known.code is None or key == actor.name:
+                self.people[key] = actor
 
     def remember_country(self, code: str | None) -> None:
         if code in state_codes():
@@ -78,9 +80,10 @@ def phrase_tokens(head: Token) -> list[Token]:
     def visit(token: Token) -> None:
         kept.append(token)
         for child in token.children:
-            if child.dep_ in DETACHED_DEPS and not (
-                child.dep_ == "prep" and child.lower_ in PHRASE_PREPS
-            ):
+            kept_prep = child.dep_ == "prep" and child.lower_ in PHRASE_PREPS
+            # "his Egyptian counterpart Sameh Shoukry": the appended name is the same person.
+            name_appos = child.dep_ == "appos" and child.pos_ == "PROPN" and token.pos_ == "NOUN"
+            if child.dep_ in DETACHED_DEPS and not (kept_prep or name_appos):
                 continue
             visit(child)
 
@@ -175,10 +178,12 @@ def _pronoun_actors(head: Token, memory: ArticleMemory) -> list[Actor] | None:
 
 def _pair_actors(tokens: list[Token], head: Token, memory: ArticleMemory) -> list[Actor] | None:
     """'the two sides', 'both countries' -> the last pair of parties in the article."""
-    if head.lower_ not in PAIR_WORDS:
-        return None
     words = {token.lower_ for token in tokens}
     if not words & {"two", "both"}:
+        return None
+    forms = {head.lower_, head.lemma_.lower()}
+    plural_person = head.tag_ == "NNS" and bool(forms & titles().keys())
+    if head.lower_ not in PAIR_WORDS and not plural_person:
         return None
     text = _span_text(tokens)
     if memory.last_pair:
@@ -225,8 +230,9 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     names = _name_entries(tokens)
     if any(entry.kind == "media" for entry, _ in names):
         return None
-    title_hits = _titles_in(tokens)
-    taken = set().union(*(indices for _, indices in names), *(i for _, _, i in title_hits))
+    named = set().union(*(indices for _, indices in names))
+    title_hits = _titles_in([token for token in tokens if token.i not in named])
+    taken = named.union(*(indices for _, _, indices in title_hits))
     person = _person_name(tokens, taken, head)
     text = _span_text(tokens)
     known = memory.people.get(person) if person else None
@@ -239,11 +245,13 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     if known and code in (None, known.code):
         code, sector, office = known.code, sector or known.sector, office or known.office
     if code is None and title_hits and not person:
-        code = memory.home_country
+        # "police", "protesters": domestic actors of the state the story is about just now.
+        recent = memory.recent_countries(set())
+        code = recent[0] if recent else memory.home_country
     if code is None and not title_hits and head.ent_type_ not in NAMED_ENTITY_LABELS:
         return None
-    if code is not None and sector is None:
-        sector = "GOV"
+    if code in state_codes() and sector is None:
+        sector = "GOV"  # a state named on its own acts through its government
     actor = Actor(code=code, sector=sector, entity_text=text, name=person, office=office)
     if person and (code or office):
         memory.remember_person(actor)

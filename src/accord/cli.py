@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
 from typing import TextIO
@@ -84,35 +85,30 @@ def run_code(args: argparse.Namespace) -> int:
 
     if args.format != "jsonl" and not args.out:
         raise UsageError(f"--format {args.format} needs --out PATH")
-    sink = EventSink(args.out, args.format, echo=args.db is None or args.out is not None)
-    store = _open_store(args.db) if args.db else None
-    rejects_file = open(args.rejects, "w", encoding="utf-8") if args.rejects else None
-    rejected = articles = events = 0
-    try:
+    totals = {"articles": 0, "events": 0, "rejected": 0}
+    with ExitStack() as stack:
+        sink = stack.enter_context(
+            EventSink(args.out, args.format, echo=args.db is None or args.out is not None))
+        store = stack.enter_context(_open_store(args.db)) if args.db else None
+        rejects_file = (stack.enter_context(open(args.rejects, "w", encoding="utf-8"))
+                        if args.rejects else None)
         results = code_articles(read_inputs(args.inputs, stdin=sys.stdin))
         for batch in _batches(results, STORE_BATCH):
             coded = []
             for item in batch:
                 if isinstance(item, Reject):
-                    rejected += 1
+                    totals["rejected"] += 1
                     _report_reject(item, rejects_file)
                     continue
-                article, records = item
-                coded.append((article, records))
-                sink.write(records)
-                articles += 1
-                events += len(records)
+                coded.append(item)
+                sink.write(item[1])
+                totals["events"] += len(item[1])
+            totals["articles"] += len(coded)
             if store and coded:
                 store.add_batch(coded, coder_version=__version__)
-    finally:
-        sink.close()
-        if store:
-            store.close()
-        if rejects_file:
-            rejects_file.close()
-    print(f"accord: coded {articles} article(s), {events} event(s); {rejected} rejected",
-          file=sys.stderr)
-    return 1 if rejected else 0
+    print(f"accord: coded {totals['articles']} article(s), {totals['events']} event(s); "
+          f"{totals['rejected']} rejected", file=sys.stderr)
+    return 1 if totals["rejected"] else 0
 
 
 def _batches(items: Iterator, size: int) -> Iterator[list]:
@@ -141,8 +137,16 @@ class EventSink:
         self.rows: list[dict] = []
         self.handle: TextIO | None = None
         self.out = out
-        if fmt == "jsonl" and echo:
-            self.handle = open(out, "w", encoding="utf-8") if out and out != "-" else sys.stdout
+        self.echo = echo
+
+    def __enter__(self) -> EventSink:
+        if self.format == "jsonl" and self.echo:
+            to_file = self.out and self.out != "-"
+            self.handle = open(self.out, "w", encoding="utf-8") if to_file else sys.stdout  # noqa: SIM115
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def write(self, records: list[EventRecord]) -> None:
         for record in records:

@@ -86,7 +86,7 @@ def read_plv(path: str | Path) -> Iterator[GoldItem]:
 
 
 def read_plover_json(path: str | Path) -> Iterator[GoldItem]:
-    """PLOVER records as a JSON list or JSON lines, each with `text` (or `event_text`) and `event`."""
+    """PLOVER records (a JSON list or JSON lines), each with `text` or `event_text`, and `event`."""
     raw = Path(path).read_text(encoding="utf-8").strip()
     records = json.loads(raw) if raw.startswith("[") else [
         json.loads(line) for line in raw.splitlines() if line.strip()]

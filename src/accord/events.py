@@ -20,15 +20,16 @@ SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
 OBJECT_DEPS = {"dobj", "obj", "dative", "attr", "oprd"}
 RECIPIENT_PREPS = {"with", "to", "against", "on", "for", "from", "toward", "towards", "at",
-                   "into", "upon", "over", "in"}
-OBJECT_PREPS = {"of", "for", "to", "against", "with", "on"}
+                   "into", "upon"}
+OBJECT_PREPS = {"of", "for", "to", "against", "with", "on", "at"}
 CLAUSE_DEPS = {"ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl", "pcomp", "acl", "parataxis"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 HYPOTHETICAL_AUX = {"could", "might", "may", "would"}
 INTENT_ADJECTIVES = {"willing", "ready", "committed", "determined", "prepared", "eager", "keen"}
 TRANSPARENT_VERBS = {"continue", "want", "try", "seek", "begin", "start", "plan", "intend",
                      "hope", "wish", "work", "aim", "go", "need", "have", "able", "decide"}
-INTENT_VERBS = {"plan", "intend", "decide", "aim", "hope", "wish", "want", "go"}
+INTENT_VERBS = {"plan", "intend", "aim", "hope", "wish", "want", "schedule", "expect", "due",
+                "set", "prepare"}
 PROMISE_TYPES = {"AID": "033", "COOPERATE": "031"}
 
 
@@ -55,16 +56,41 @@ class Candidate:
 # ---------------------------------------------------------------- triggers
 
 
+def noun_keys(noun: Token) -> set[str]:
+    """The lemma of a noun plus `modifier_lemma` for the word just before it ("tear_gas")."""
+    lemma = noun.lemma_.lower()
+    keys = {lemma}
+    for child in noun.lefts:
+        if child.dep_ in {"compound", "amod"} and child.i == noun.i - 1:
+            keys.add(f"{child.lemma_.lower()}_{lemma}")
+    return keys
+
+
+def _object_nouns(noun: Token, depth: int) -> list[Token]:
+    found = [noun, *noun.conjuncts, *(c for c in noun.children if c.dep_ == "compound")]
+    if depth == 0:
+        return found
+    for inner in noun.children:
+        if inner.dep_ == "prep" and inner.lower_ == "of":
+            for pobj in (g for g in inner.children if g.dep_ == "pobj"):
+                found.extend(_object_nouns(pobj, depth - 1))
+        if inner.dep_ == "acl":
+            for dobj in (g for g in inner.children if g.dep_ == "dobj"):
+                found.extend(_object_nouns(dobj, depth - 1))
+    return found
+
+
 def _object_lemmas(verb: Token) -> set[str]:
-    lemmas: set[str] = set()
+    """Lemmas a pattern's `>object` may name: objects, their conjuncts, what they are made of
+    ("tonnes of food"), what they carry ("a plane carrying food"), and prepositional objects."""
+    nouns: list[Token] = []
     for child in verb.children:
-        if child.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS:
-            lemmas.add(child.lemma_.lower())
-            lemmas.update(c.lemma_.lower() for c in child.children if c.dep_ == "compound")
-            lemmas.update(c.lemma_.lower() for c in child.conjuncts)
+        if child.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS | {"acomp"}:
+            nouns.extend(_object_nouns(child, depth=3))
         if child.dep_ == "prep":
-            lemmas.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
-    return lemmas
+            nouns.extend(g for g in child.children if g.dep_ == "pobj")
+    expanded = [*nouns, *(c for noun in nouns for c in noun.conjuncts)]
+    return set().union(*(noun_keys(noun) for noun in expanded)) if expanded else set()
 
 
 def _prep_lemmas(verb: Token) -> set[str]:
@@ -79,8 +105,11 @@ def match_trigger(token: Token) -> TriggerPattern | None:
     nominal = token.pos_ in {"NOUN", "PROPN"}
     objects = _object_lemmas(token) if not nominal else set()
     preps = _prep_lemmas(token)
+    own_keys = noun_keys(token)
     for pattern in patterns:
         if pattern.nominal != nominal:
+            continue
+        if pattern.modifier and f"{pattern.modifier}_{pattern.lemma}" not in own_keys:
             continue
         if pattern.obj and pattern.obj not in objects:
             continue
@@ -99,8 +128,12 @@ def subject_of(verb: Token) -> Token | None:
     for _ in range(6):
         if current is None:
             return None
+        inherited = current is not verb and verb.dep_ == "xcomp"
         for child in current.children:
             if child.dep_ in SUBJECT_DEPS and child.dep_ != "expl":
+                return child
+            # "X is scheduled to travel": the raised passive subject is the traveller.
+            if inherited and child.dep_ == "nsubjpass":
                 return child
         if current.dep_ in {"xcomp", "conj", "advcl", "acomp", "pcomp"} and current.head != current:
             current = current.head
@@ -133,11 +166,14 @@ def resolve_group(head: Token, memory: ArticleMemory,
             actors.extend(mention.actors)
             tokens |= mention.tokens
     actors = merge_title_fragments(actors)
+    for actor in actors:
+        if actor.name and actor.code:
+            memory.remember_person(actor)
     return Mention(actors, tokens) if actors else None
 
 
 def merge_title_fragments(actors: list[Actor]) -> list[Actor]:
-    """'Chinese State Councilor and Foreign Minister Wang Yi' parses as two conjuncts: one person."""
+    """'Chinese State Councilor and Foreign Minister Wang Yi' parses as two conjuncts, is one."""
     merged: list[Actor] = []
     for actor in actors:
         previous = merged[-1] if merged else None
@@ -157,9 +193,7 @@ def _recipient_heads(verb: Token) -> list[Token]:
     heads: list[Token] = []
     objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS]
     heads.extend(objects)
-    for child in verb.children:
-        if child.dep_ == "prep" and child.lower_ in RECIPIENT_PREPS:
-            heads.extend(g for g in child.children if g.dep_ == "pobj")
+    # "imposed sanctions on Belarus over ...": the object's own phrases come before the verb's.
     for obj in objects:
         heads.extend(c for c in obj.children if c.dep_ == "poss")
         for prep in obj.children:
@@ -168,6 +202,14 @@ def _recipient_heads(verb: Token) -> list[Token]:
                     if pobj.dep_ == "pobj":
                         heads.append(pobj)
                         heads.extend(c for c in pobj.children if c.dep_ == "poss")
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in RECIPIENT_PREPS:
+            heads.extend(g for g in child.children if g.dep_ == "pobj")
+    for complement in (c for c in verb.children if c.dep_ == "xcomp"):
+        heads.extend(_recipient_heads(complement))
+    for carrier in (c for obj in objects for c in obj.children if c.dep_ == "acl"):
+        heads.extend(g for prep in carrier.children if prep.dep_ == "prep"
+                     and prep.lower_ in RECIPIENT_PREPS for g in prep.children if g.dep_ == "pobj")
     return heads
 
 
@@ -197,9 +239,7 @@ def _aux_words(verb: Token) -> set[str]:
         if current is None:
             break
         words.update(c.lower_ for c in current.children if c.dep_ in {"aux", "auxpass", "neg"})
-        if current.dep_ in {"xcomp", "conj"} and current.head != current:
-            current = current.head
-        elif current.dep_ == "xcomp":
+        if current.dep_ in {"xcomp", "conj"} and current.head != current or current.dep_ == "xcomp":
             current = current.head
         else:
             break
@@ -212,7 +252,7 @@ def modality(verb: Token, frame: Token | None) -> tuple[bool, bool, bool]:
     negated = any(c.dep_ == "neg" for v in scope for c in v.children)
     words = set().union(*(_aux_words(v) for v in scope))
     future = bool(words & FUTURE_AUX) or _going_to(verb)
-    future = future or any(v.lemma_ in INTENT_VERBS and v.dep_ != "ROOT" for v in _heads(verb))
+    future = future or any(v.lemma_ in INTENT_VERBS for v in _heads(verb))
     hypothetical = bool(words & HYPOTHETICAL_AUX) or _under_condition(verb)
     return negated, future, hypothetical
 
@@ -259,6 +299,8 @@ def contexts_for(verb: Token, pattern: TriggerPattern) -> list[str]:
 
 def frame_of(verb: Token) -> tuple[Token, TriggerPattern] | None:
     """A frame verb or intent adjective governing this verb: 'agreed to X', 'willing to X'."""
+    while verb.dep_ == "conj" and verb.head != verb:
+        verb = verb.head
     head = verb.head
     if verb.dep_ != "xcomp" or head == verb:
         return None
@@ -288,11 +330,16 @@ def is_intent(verb: Token) -> bool:
 
 @dataclass
 class Speech:
-    """A reporting verb and who spoke; the clauses it reports are the speaker's acts."""
+    """A reporting verb and who spoke; the clauses it reports are the speaker's acts.
+
+    `fills_subject` is False for "according to X": X is a source, and a clause whose subject
+    the parser lost is not thereby X's act.
+    """
 
     verb: Token
     speaker: Mention | None
     scope: set[int]
+    fills_subject: bool = True
 
 
 def _according_to(sent: Span) -> Token | None:
@@ -321,16 +368,14 @@ def find_speech(sent: Span, memory: ArticleMemory) -> list[Speech]:
         speaker = resolve_group(source, memory)
         root = sent.root
         scope = {t.i for t in sent} - {t.i for t in source.head.head.subtree}
-        speeches.append(Speech(root, speaker, scope))
+        speeches.append(Speech(root, speaker, scope, fills_subject=False))
     return speeches
 
 
-def speaker_for(verb: Token, speeches: list[Speech]) -> Mention | None:
+def speech_for(verb: Token, speeches: list[Speech]) -> Speech | None:
     """The innermost speech whose reported clause contains the verb."""
     inside = [s for s in speeches if verb.i in s.scope and s.speaker]
-    if not inside:
-        return None
-    return min(inside, key=lambda s: len(s.scope)).speaker
+    return min(inside, key=lambda s: len(s.scope)) if inside else None
 
 
 # ---------------------------------------------------------------- candidates
@@ -347,15 +392,26 @@ def _is_clause_verb(token: Token) -> bool:
 
 
 def _attribute_actors(actors: list[Actor], subject: Token | None,
-                      speaker: Mention | None) -> tuple[list[Actor], bool]:
+                      speech: Speech | None) -> tuple[list[Actor], bool]:
     """Reported speech: the speaker acts for their own state, 'we', or an unnamed subject."""
-    if speaker is None:
+    if speech is None or speech.speaker is None:
+        return actors, False
+    speaker = speech.speaker
+    if subject is None and not speech.fills_subject:
         return actors, False
     speaker_codes = {a.code for a in speaker.actors}
     first_person = subject is not None and subject.lower_ in {"we", "i", "us"}
-    if first_person or not actors or {a.code for a in actors} == speaker_codes:
+    # A subject the parser lost (None) is the speaker's; one that names no actor ("heavy
+    # rains") stays actorless rather than being pinned on whoever reported it.
+    if first_person or subject is None or (actors and all(_is_bare_state(a, speaker_codes)
+                                                          for a in actors)):
         return list(speaker.actors), True
     return actors, False
+
+
+def _is_bare_state(actor: Actor, speaker_codes: set[str | None]) -> bool:
+    """'Kyrgyzstan supports ..., Zhaparov said': the state is the speaker's own government."""
+    return actor.code in speaker_codes and actor.name is None and actor.sector in (None, "GOV")
 
 
 def _nominal_actors(noun: Token, memory: ArticleMemory) -> tuple[Mention | None, Mention | None]:
@@ -373,6 +429,17 @@ def _nominal_actors(noun: Token, memory: ArticleMemory) -> tuple[Mention | None,
     return actor, recipient
 
 
+def _complement_has_trigger(frame: Token) -> bool:
+    for child in frame.children:
+        if child.dep_ != "xcomp":
+            continue
+        for verb in [child, *child.conjuncts]:
+            pattern = match_trigger(verb)
+            if pattern and pattern.type not in {"SAY", "NONE"}:
+                return True
+    return False
+
+
 def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
                     speeches: list[Speech]) -> Candidate:
     frame = frame_of(verb)
@@ -383,9 +450,9 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
     actor_head = agent if agent is not None else subject
     mention = resolve_group(actor_head, memory) if actor_head is not None else None
     actors = mention.actors if mention else []
-    actors, reported = _attribute_actors(actors, actor_head, speaker_for(verb, speeches))
+    actors, reported = _attribute_actors(actors, actor_head, speech_for(verb, speeches))
     passive_recipient = passive_subject if agent is not None else None
-    recipients = find_recipients(verb, memory, actors, passive_recipient)
+    recipients = find_recipients(trigger, memory, actors, passive_recipient)
     negated, future, hypothetical = modality(verb, frame[0] if frame else None)
     candidate = Candidate(
         trigger=trigger, pattern=final, actors=actors,
@@ -407,7 +474,8 @@ def _nominal_candidate(noun: Token, pattern: TriggerPattern,
     return Candidate(
         trigger=noun, pattern=pattern, actors=actor.actors if actor else [],
         recipients=recipient.actors if recipient else [],
-        actor_tokens=(actor.tokens if actor else set()) | (recipient.tokens if recipient else set()),
+        actor_tokens=(actor.tokens if actor else set())
+        | (recipient.tokens if recipient else set()),
         event_type=pattern.type, cameo=pattern.cameo, mode=pattern.mode,
         contexts=contexts_for(noun, pattern),
     )
@@ -424,7 +492,7 @@ def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
         pattern = match_trigger(token)
         if not pattern or pattern.type in {"SAY", "NONE"} or token.i in consumed:
             continue
-        if pattern.frame and any(c.dep_ == "xcomp" for c in token.children):
+        if pattern.frame and _complement_has_trigger(token):
             continue  # coded at its complement, which carries the arguments
         candidate = _verb_candidate(token, pattern, memory, speeches)
         consumed.add(candidate.trigger.i)

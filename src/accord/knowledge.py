@@ -144,7 +144,7 @@ def _media_entries() -> Iterator[tuple[str, NameEntry]]:
 
 @lru_cache(maxsize=1)
 def name_table() -> dict[str, NameEntry]:
-    """Surface form -> entry. Earlier sources win, so a state's own name beats an alias elsewhere."""
+    """Surface form -> entry. Earlier sources win: a state's own name beats an alias elsewhere."""
     table: dict[str, NameEntry] = {}
     for source in (_country_entries, _organisation_entries, _media_entries):
         for surface, entry in source():
@@ -174,6 +174,7 @@ class TriggerPattern:
     """One row of triggers.tsv: a lemma, optionally narrowed by a particle or object."""
 
     lemma: str
+    modifier: str | None
     prep: str | None
     obj: str | None
     frame: bool
@@ -186,14 +187,17 @@ class TriggerPattern:
 
     @property
     def specificity(self) -> int:
-        return int(self.prep is not None) + int(self.obj is not None)
+        parts = (self.modifier, self.prep, self.obj)
+        return sum(part is not None for part in parts) + int(bool(self.obj and "_" in self.obj))
 
 
 def parse_trigger_pattern(pattern: str) -> dict:
     parts = pattern.split()
     head = parts[0]
     nominal = head.startswith("n:")
-    spec: dict = {"lemma": head[2:] if nominal else head, "prep": None, "obj": None,
+    # "hunger_strike": the head lemma "strike" with the modifier "hunger" just before it.
+    modifier, _, lemma = (head[2:] if nominal else head).rpartition("_")
+    spec: dict = {"lemma": lemma, "modifier": modifier or None, "prep": None, "obj": None,
                   "frame": False, "nominal": nominal}
     for part in parts[1:]:
         if part == "~":

@@ -79,11 +79,31 @@ def worth_emitting(candidate: Candidate) -> bool:
 
 def code_document(article: Article, doc: Doc) -> list[EventRecord]:
     setting = article_setting(article, doc)
-    return [
-        build_record(setting, sent, index, candidate)
-        for sent, index, candidate in _candidates(setting, doc)
-        if worth_emitting(candidate)
-    ]
+    emitted = [item for item in _candidates(setting, doc) if worth_emitting(item[2])]
+    return [build_record(setting, sent, index, candidate)
+            for sent, index, candidate in one_per_statement(emitted)]
+
+
+Placed = tuple[Span, int, Candidate]
+
+
+def one_per_statement(items: list[Placed]) -> list[Placed]:
+    """A sentence saying one thing twice ("support X in A and support X in B") is one event;
+    the same act with and without a recipient keeps the version that names the recipient."""
+    kept: dict[tuple, Placed] = {}
+    for item in items:
+        candidate = item[2]
+        key = (item[1], candidate.event_type, _party_key(candidate.actors),
+               _party_key(candidate.recipients))
+        if key not in kept or kept[key][2].confidence < candidate.confidence:
+            kept[key] = item
+    with_recipient = {key[:3] for key in kept if key[3]}
+    survivors = [item for key, item in kept.items() if key[3] or key[:3] not in with_recipient]
+    return sorted(survivors, key=lambda item: item[2].trigger.i)
+
+
+def _party_key(actors: list[Actor]) -> tuple:
+    return tuple(sorted((actor.code or "", actor.sector or "") for actor in actors))
 
 
 def code_articles(
@@ -116,8 +136,12 @@ def build_record(setting: ArticleSetting, sent: Span, index: int,
     location = where.locate_event(sent, trigger, setting.context_countries,
                                   exclude=candidate.actor_tokens) or setting.dateline_location
     clause_text = sent.text if trigger.dep_ == "ROOT" else _clause_text(trigger)
-    event_date, precision = when.resolve_date(clause_text, article.reference_date)
     future = candidate.future or when.has_future_time(clause_text)
+    # A planned event is dated by the report that announces it, not by the plan.
+    event_date, precision = ((article.reference_date, "day") if future and article.reference_date
+                             else when.resolve_date(clause_text, article.reference_date))
+    if candidate.event_type == "CONSULT":
+        add_host(candidate, location)
     plover = plover_types()[candidate.event_type]
     cameo = candidate.cameo or plover.cameo_default
     goldstein = cameo_roots().get(cameo[:2], (None, None, None))[1]
@@ -129,7 +153,8 @@ def build_record(setting: ArticleSetting, sent: Span, index: int,
         actor=candidate.actors,
         event=candidate.event_type,
         recipient=candidate.recipients,
-        mode=consult_mode(candidate, location) if candidate.event_type == "CONSULT"
+        mode=consult_mode(candidate, location, setting.dateline_location)
+        if candidate.event_type == "CONSULT"
         else candidate.mode,
         context=candidate.contexts,
         event_loc=location,
@@ -151,7 +176,18 @@ def build_record(setting: ArticleSetting, sent: Span, index: int,
     )
 
 
-def consult_mode(candidate: Candidate, location: Location | None) -> str | None:
+def add_host(candidate: Candidate, location: Location | None) -> None:
+    """A visit by one state's official to another state: the host is a party to the meeting."""
+    if candidate.mode != "visit" or location is None or location.country_code is None:
+        return
+    states = {actor.code for actor in candidate.actors if actor.code in state_codes()}
+    if len(states) == 1 and location.country_code not in states:
+        candidate.actors.append(Actor(code=location.country_code, sector="GOV",
+                                      entity_text=location.extracted_place))
+
+
+def consult_mode(candidate: Candidate, location: Location | None,
+                 dateline: Location | None) -> str | None:
     """Meetings: phone and visit from the trigger, otherwise from where the parties met."""
     if candidate.mode:
         return candidate.mode
@@ -160,6 +196,8 @@ def consult_mode(candidate: Candidate, location: Location | None) -> str | None:
         return "multilateral"
     if len(states) < 2 or location is None or location.country_code is None:
         return None
+    if location is dateline:
+        return None  # the dateline says where the story was filed, not where they met
     return "visit" if location.country_code in states else "third-party"
 
 
@@ -178,6 +216,3 @@ def _event_id(doc_id: str, offset: int, event_type: str) -> str:
     digest = hashlib.sha1(f"{doc_id}\x1f{offset}\x1f{event_type}".encode()).hexdigest()
     return digest[:16]
 
-
-def actor_codes(actors: list[Actor]) -> list[str]:
-    return [actor.code for actor in actors if actor.code]

@@ -54,6 +54,7 @@ QUALIFIER_BONUS = 8.0
 
 # A word the tagger calls a date or number is never a place; a span it calls a person is not
 # taken whole (the small model merges "Kyrgyzstan Sadyr Zhaparov"), though its words may be.
+TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
 TIME_OR_NUMBER_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
                                    "QUANTITY"})
 NOT_PLACE_SPAN_LABELS = TIME_OR_NUMBER_LABELS | {"PERSON"}
@@ -524,7 +525,9 @@ def _phrases_under(head: Token, reader: _ClauseReader, max_depth: int = 3
                     for obj in child.children:
                         if obj.dep_ == "pobj":
                             yield child.lower_, obj, governor
-                            next_frontier.append(obj)
+                            # "views on the situation in Afghanistan": a topic, not a venue.
+                            if child.lower_ not in TOPIC_PREPS:
+                                next_frontier.append(obj)
                 elif child.dep_ in ("dobj", "attr"):
                     yield "", child, governor
                     next_frontier.append(child)
@@ -598,7 +601,9 @@ class _ClauseReader:
         named = [grand for child in obj.children if child.dep_ == "prep" and child.lower_ == "of"
                  for grand in child.children if grand.dep_ == "pobj"]
         named += [child for child in obj.children if child.dep_ == "appos"]
-        modifiers = [child for child in obj.children if child.dep_ == "poss"
+        # "in Iraq's city of X" names a place; "in China's internal affairs" does not.
+        area = obj.lemma_.lower() in self.rules.area_nouns
+        modifiers = [child for child in obj.children if (child.dep_ == "poss" and area)
                      or (child.dep_ == "compound" and obj.pos_ == "NOUN")]
         return [token for token in [obj, *named, *modifiers] if self.in_sentence(token)]
 

@@ -1,0 +1,111 @@
+"""The command-line contract: outputs, the store round trip, rejects and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from accord.cli import main
+
+PROTEST = """\
+ date 2023-10-11 Police fire tear gas at fuel protest in Nairobi
+
+Xinhua) 10:02, October 11, 2023
+
+NAIROBI, Oct. 10 (Xinhua) -- Kenyan police on Tuesday fired tear gas at thousands of \
+protesters who marched on parliament in Nairobi against a rise in fuel taxes.
+
+The opposition accused the government of ignoring the poor, and demanded that the tax be \
+withdrawn.
+"""
+
+SANCTIONS = """\
+ date 2024-04-23 EU imposes sanctions on Belarusian officials
+
+Xinhua) 08:00, April 23, 2024
+
+BRUSSELS, April 22 (Xinhua) -- The European Union on Monday imposed sanctions on Belarus \
+over the detention of opposition activists.
+
+Belarus condemned the European Union and threatened to retaliate, the Belarusian Foreign \
+Ministry said.
+"""
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "protest.txt").write_text(PROTEST, encoding="utf-8")
+    (folder / "sanctions.txt").write_text(SANCTIONS, encoding="utf-8")
+    return folder
+
+
+def lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_code_writes_one_jsonl_event_per_line_and_exits_zero(corpus, capsys):
+    assert main(["code", str(corpus)]) == 0
+    events = lines(capsys.readouterr().out)
+    assert {e["doc_id"] for e in events} == {"protest", "sanctions"}
+    sanction = next(e for e in events if e["event"] == "SANCTION")
+    assert [a["code"] for a in sanction["actor"]] == ["EUR"]
+    assert [r["code"] for r in sanction["recipient"]] == ["BLR"]
+    assert sanction["date"] == "2024-04-22"
+
+
+def test_bad_inputs_are_named_with_a_reason_and_the_good_ones_still_coded(corpus, tmp_path, capsys):
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 64)
+    (corpus / "latin.txt").write_bytes(b"\xff\xfe\xfa bad \x81\x8d\x8f\x90\x9d")
+    rejects = tmp_path / "rejects.jsonl"
+    assert main(["code", str(corpus), "--rejects", str(rejects)]) == 1
+    captured = capsys.readouterr()
+    assert {e["doc_id"] for e in lines(captured.out)} == {"protest", "sanctions"}
+    for name in ("empty.txt", "binary.txt", "latin.txt"):
+        assert name in captured.err
+    reported = {Path(r["input"]).name: r["reason"] for r in lines(rejects.read_text())}
+    assert set(reported) == {"empty.txt", "binary.txt", "latin.txt"}
+    assert all(reason for reason in reported.values())
+
+
+def test_store_round_trip_is_idempotent_and_filterable(corpus, tmp_path, capsys):
+    db = str(tmp_path / "events.duckdb")
+    assert main(["code", str(corpus), "--db", db]) == 0
+    assert main(["code", str(corpus), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["events", "--db", db, "--actor", "EUR", "--type", "SANCTION"]) == 0
+    stored = lines(capsys.readouterr().out)
+    assert len(stored) == 1 and stored[0]["recipient"][0]["code"] == "BLR"
+    assert main(["top-dyads", "--db", db]) == 0
+    assert "EUR -> BLR" in capsys.readouterr().out
+
+
+def test_parquet_output_needs_a_path(corpus, capsys):
+    assert main(["code", str(corpus), "--format", "parquet"]) == 2
+    assert "--out" in capsys.readouterr().err
+
+
+def test_info_reports_model_and_data_versions(capsys):
+    assert main(["info", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["spacy_model"]["version"] == "3.8.0"
+    assert "triggers.tsv" in info["data_files"]
+
+
+def test_eval_prints_accuracy_macro_f1_and_per_type_table(tmp_path, capsys):
+    gold = tmp_path / "gold.tsv"
+    gold.write_text(
+        "sentence_id\tsentence\tgold_root\n"
+        "1\tThe European Union imposed sanctions on Iran on Monday.\tSANCTION\n"
+        "2\tRussian troops shelled the city of Kharkiv overnight.\tASSAULT\n"
+        "3\tThe rebels released twelve hostages after talks.\tYIELD\n",
+        encoding="utf-8",
+    )
+    assert main(["eval", "plv", str(gold)]) == 0
+    out = capsys.readouterr().out
+    assert "accuracy:" in out and "macro-F1:" in out
+    assert "SANCTION" in out and "YIELD" in out and "confusion" in out

@@ -1,0 +1,101 @@
+"""End to end: a wire report written for these tests, in the shape of the Xinhua sample."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.pipeline import code_articles
+from accord.readers import read_inputs
+
+WIRE_REPORT = """\
+ date 2024-05-17 Kazakhstan, Japan agree to deepen cooperation
+
+Xinhua) 09:14, May 17, 2024
+
+TASHKENT, May 16 (Xinhua) -- President of Kazakhstan Kassym-Jomart Tokayev and Japanese \
+Foreign Minister Yoko Kamikawa on Thursday met in the Uzbek capital of Tashkent, agreeing to \
+deepen bilateral cooperation.
+
+Tokayev asked Kamikawa to convey his greetings to Japanese Prime Minister Fumio Kishida.
+
+Kazakhstan firmly supports Japan on issues concerning nuclear disarmament, and opposes \
+interference in Japan's internal affairs, Tokayev said.
+
+He added that Kazakhstan appreciates Japan's assistance in modernizing its railways.
+
+Japan is willing to continue to provide active support for Kazakhstan's energy transition, \
+Kamikawa said.
+
+The two countries, as neighbors of Afghanistan, should strengthen cooperation against \
+terrorism, she said.
+"""
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory) -> list:
+    folder = tmp_path_factory.mktemp("wire")
+    (folder / "kaz_jpn.txt").write_text(WIRE_REPORT, encoding="utf-8")
+    results = list(code_articles(read_inputs([str(folder)])))
+    assert len(results) == 1
+    article, records = results[0]
+    assert article.dateline_place == "Tashkent"
+    return [record.to_dict() for record in records]
+
+
+def codes(parties: list[dict]) -> set[str | None]:
+    return {party["code"] for party in parties}
+
+
+def find(events: list[dict], event_type: str, actors: set[str], recipients: set[str]) -> dict:
+    for event in events:
+        if (event["event"] == event_type and actors <= codes(event["actor"])
+                and recipients <= codes(event["recipient"])):
+            return event
+    listing = [(e["event"], codes(e["actor"]), codes(e["recipient"])) for e in events]
+    raise AssertionError(f"no {event_type} {actors}->{recipients} among {listing}")
+
+
+def test_meeting_in_a_third_country_is_one_consult_with_both_parties(events):
+    meeting = find(events, "CONSULT", {"KAZ", "JPN"}, set())
+    assert meeting["recipient"] == []
+    assert meeting["mode"] == "third-party"
+    assert meeting["date"] == "2024-05-16"
+    assert meeting["event_loc"]["resolved_place"] == "Tashkent"
+    assert meeting["event_loc"]["country_code"] == "UZB"
+    people = {actor["code"]: actor for actor in meeting["actor"]}
+    assert people["KAZ"]["sector"] == "GOV" and "Tokayev" in people["KAZ"]["name"]
+    assert people["JPN"]["sector"] == "GOV" and people["JPN"]["name"] == "Yoko Kamikawa"
+
+
+def test_reported_backing_is_the_speakers_support(events):
+    support = find(events, "SUPPORT", {"KAZ"}, {"JPN"})
+    assert "nuclear disarmament" in support["evidence"]
+    assert support["actor"][0]["sector"] == "GOV"
+
+
+def test_promise_of_support_is_agree_not_aid(events):
+    promise = find(events, "AGREE", {"JPN"}, {"KAZ"})
+    assert "energy transition" in promise["evidence"]
+    assert not any(e["event"] == "AID" and "energy" in e["evidence"] for e in events)
+
+
+def test_pronoun_speaker_keeps_the_persons_state(events):
+    appreciation = [e for e in events if "railways" in e["evidence"]]
+    assert appreciation and all(codes(e["actor"]) == {"KAZ"} for e in appreciation)
+
+
+def test_mentioned_third_states_and_the_agency_never_act(events):
+    for event in events:
+        involved = codes(event["actor"]) | codes(event["recipient"])
+        assert not involved & {"AFG", "UZB"}, event
+        assert all("Xinhua" not in p["entity_text"] for p in event["actor"] + event["recipient"])
+
+
+def test_every_event_carries_evidence_offsets_and_confidence(events):
+    assert events
+    for event in events:
+        assert event["doc_id"] == "kaz_jpn"
+        assert 0.0 <= event["confidence"] <= 1.0
+        info = event["text_info"]
+        assert info["start"] < info["trigger_start"] < info["trigger_end"] <= info["end"]
+        assert event["evidence"]
