@@ -17,7 +17,8 @@ appended by that command. Newer entries are at the bottom.
 
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
-    return f"{platform.node() or 'host'}: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    python = platform.python_version()
+    return f"{platform.node() or 'host'}: {os.cpu_count()} cores, {cpu}, Python {python}"
 
 
 def record_benchmark(name: str, command: str, summary: str, details: str = "") -> None:
