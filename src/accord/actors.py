@@ -45,6 +45,13 @@ class ArticleMemory:
     last_speaker: Actor | None = None
     last_pair: list[Actor] = field(default_factory=list)
     countries_seen: list[str] = field(default_factory=list)
+    plural_referents: list[list[Actor]] = field(default_factory=list)
+
+    def remember_plural(self, actors: list[Actor]) -> None:
+        """Groups ("protesters") and pairs ("the two sides") that 'they' may refer to later."""
+        keys = [a.key() for a in actors]
+        self.plural_referents = [r for r in self.plural_referents
+                                 if [a.key() for a in r] != keys] + [actors]
 
     def remember_person(self, actor: Actor) -> None:
         if not actor.name:
@@ -167,12 +174,17 @@ def _span_text(tokens: list[Token]) -> str:
     return doc[tokens[0].i : tokens[-1].i + 1].text
 
 
-def _pronoun_actors(head: Token, memory: ArticleMemory) -> list[Actor] | None:
+def _pronoun_actors(head: Token, memory: ArticleMemory,
+                    avoid: set) -> list[Actor] | None:
+    """'he' is the last person who spoke or acted; 'they' the latest group or pair that is not
+    the other party of the clause ("police fired tear gas to disperse them")."""
     word = head.lower_
     if word in PERSON_PRONOUNS and memory.last_speaker:
         return [_copy(memory.last_speaker, head.text)]
-    if word in GROUP_PRONOUNS and memory.last_pair:
-        return [_copy(actor, head.text) for actor in memory.last_pair]
+    if word in GROUP_PRONOUNS:
+        for referent in reversed(memory.plural_referents):
+            if not all(actor.key() in avoid for actor in referent):
+                return [_copy(actor, head.text) for actor in referent]
     return None
 
 
@@ -211,12 +223,15 @@ def _copy(actor: Actor, entity_text: str) -> Actor:
 
 
 def resolve_phrase(head: Token, memory: ArticleMemory,
-                   avoid: set[str | None] | None = None) -> Mention | None:
-    """Resolve the noun phrase headed by `head` to actors, or None when it names no actor."""
+                   avoid: set | None = None) -> Mention | None:
+    """Resolve the noun phrase headed by `head` to actors, or None when it names no actor.
+
+    `avoid` holds the codes and (code, sector) keys of the clause's other party, so that
+    'the country' and 'them' do not point back at it."""
     tokens = phrase_tokens(head)
     covered = {token.i for token in tokens}
     if head.pos_ == "PRON":
-        actors = _pronoun_actors(head, memory)
+        actors = _pronoun_actors(head, memory, avoid or set())
         return Mention(actors, covered) if actors else None
     special = _pair_actors(tokens, head, memory) or _the_country(
         tokens, head, memory, avoid or set())
@@ -255,6 +270,8 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     actor = Actor(code=code, sector=sector, entity_text=text, name=person, office=office)
     if person and (code or office):
         memory.remember_person(actor)
+    if not person and title_hits and title_hits[-1][0].kind == "group" and head.tag_ == "NNS":
+        memory.remember_plural([actor])
     memory.remember_country(code)
     return actor
 

@@ -155,8 +155,7 @@ def _heads_with_conjuncts(token: Token) -> list[Token]:
     return [token, *token.conjuncts] if token.dep_ != "conj" else [token]
 
 
-def resolve_group(head: Token, memory: ArticleMemory,
-                  avoid: set[str | None] | None = None) -> Mention | None:
+def resolve_group(head: Token, memory: ArticleMemory, avoid: set | None = None) -> Mention | None:
     """Resolve a phrase and the phrases coordinated with it ('X and Y') into one mention."""
     actors: list[Actor] = []
     tokens: set[int] = set()
@@ -210,15 +209,20 @@ def _recipient_heads(verb: Token) -> list[Token]:
     for carrier in (c for obj in objects for c in obj.children if c.dep_ == "acl"):
         heads.extend(g for prep in carrier.children if prep.dep_ == "prep"
                      and prep.lower_ in RECIPIENT_PREPS for g in prep.children if g.dep_ == "pobj")
+    # "fired tear gas to disperse them": the purpose clause names who it was aimed at.
+    for purpose in (c for c in verb.children if c.dep_ == "advcl"
+                    and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux")):
+        heads.extend(c for c in purpose.children if c.dep_ in OBJECT_DEPS)
     return heads
 
 
 def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
                     passive_subject: Token | None) -> Mention | None:
     actor_codes = {actor.code for actor in actors}
+    avoid: set = actor_codes | {actor.key() for actor in actors}
     heads = ([passive_subject] if passive_subject is not None else []) + _recipient_heads(verb)
     for head in heads:
-        mention = resolve_group(head, memory, avoid=actor_codes)
+        mention = resolve_group(head, memory, avoid=avoid)
         if not mention:
             continue
         others = [a for a in mention.actors if a.code is None or a.code not in actor_codes
@@ -552,6 +556,7 @@ def _remember_parties(sent: Span, candidates: list[Candidate], speeches: list[Sp
         if len({a.code for a in states}) >= 2 and (
                 candidate.event_type == "CONSULT" or not memory.last_pair):
             memory.last_pair = _unique(states)
+            memory.remember_plural(memory.last_pair)
     people = [a for s in speeches if s.speaker for a in s.speaker.actors if a.name]
     if not people:
         subject = subject_of(sent.root)
