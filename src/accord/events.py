@@ -26,11 +26,12 @@ CLAUSE_DEPS = {"ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl", "pcomp", "acl
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 HYPOTHETICAL_AUX = {"could", "might", "may", "would"}
 INTENT_ADJECTIVES = {"willing", "ready", "committed", "determined", "prepared", "eager", "keen"}
-TRANSPARENT_VERBS = {"continue", "want", "try", "seek", "begin", "start", "plan", "intend",
-                     "hope", "wish", "work", "aim", "go", "need", "have", "able", "decide"}
 INTENT_VERBS = {"plan", "intend", "aim", "hope", "wish", "want", "schedule", "expect", "due",
                 "set", "prepare"}
-PROMISE_TYPES = {"AID": "033", "COOPERATE": "031"}
+# Intent to act cooperatively is AGREE, with the CAMEO "express intent to ..." code of the act:
+# "will provide aid" (033), "is willing to withdraw" (035), "will meet" (036).
+PROMISE_TYPES = {"AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONCEDE": "035",
+                 "CONSULT": "036"}
 
 
 @dataclass
@@ -250,11 +251,17 @@ def _aux_words(verb: Token) -> set[str]:
     return words
 
 
-def modality(verb: Token, frame: Token | None) -> tuple[bool, bool, bool]:
-    """(negated, future, hypothetical) from auxiliaries, negation and conditional clauses."""
+def modality(verb: Token, frame: Token | None,
+             reported: bool = False) -> tuple[bool, bool, bool]:
+    """(negated, future, hypothetical) from auxiliaries, negation and conditional clauses.
+
+    In reported speech "would" is the past of "will" ("said it would release them"), so it
+    marks a future act, not a hypothetical one, unless a condition is attached."""
     scope = [verb] + ([frame] if frame is not None else [])
     negated = any(c.dep_ == "neg" for v in scope for c in v.children)
     words = set().union(*(_aux_words(v) for v in scope))
+    if reported and "would" in words and not _under_condition(verb):
+        words = (words - {"would"}) | {"will"}
     future = bool(words & FUTURE_AUX) or _going_to(verb)
     future = future or any(v.lemma_ in INTENT_VERBS for v in _heads(verb))
     hypothetical = bool(words & HYPOTHETICAL_AUX) or _under_condition(verb)
@@ -454,10 +461,12 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
     actor_head = agent if agent is not None else subject
     mention = resolve_group(actor_head, memory) if actor_head is not None else None
     actors = mention.actors if mention else []
-    actors, reported = _attribute_actors(actors, actor_head, speech_for(verb, speeches))
+    speech = speech_for(verb, speeches)
+    actors, reported = _attribute_actors(actors, actor_head, speech)
     passive_recipient = passive_subject if agent is not None else None
     recipients = find_recipients(trigger, memory, actors, passive_recipient)
-    negated, future, hypothetical = modality(verb, frame[0] if frame else None)
+    negated, future, hypothetical = modality(verb, frame[0] if frame else None,
+                                             reported=speech is not None)
     candidate = Candidate(
         trigger=trigger, pattern=final, actors=actors,
         recipients=recipients.actors if recipients else [],
@@ -467,7 +476,8 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
         contexts=contexts_for(verb, pattern),
         negated=negated, future=future, hypothetical=hypothetical, reported=reported,
     )
-    if final.type in PROMISE_TYPES and (future or is_intent(verb)):
+    promised = (future or is_intent(verb)) and not (negated or hypothetical)
+    if final.type in PROMISE_TYPES and promised:
         candidate.event_type, candidate.cameo = "AGREE", PROMISE_TYPES[final.type]
     return candidate
 
