@@ -28,6 +28,7 @@ GROUP_PRONOUNS = {"they", "them"}
 FIRST_PERSON = {"i", "we", "us", "me"}
 PAIR_WORDS = {"side", "sides", "country", "countries", "nation", "nations", "party", "parties",
               "government", "governments", "leader", "leaders"}
+FORMER_WORDS = {"former", "ex", "ex-", "then", "late"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "madam", "sir"}
 # Dependants that carry another phrase, not more words about this one.
 DETACHED_DEPS = {"conj", "cc", "relcl", "acl", "advcl", "appos", "punct", "prep", "case"}
@@ -90,12 +91,18 @@ def phrase_tokens(head: Token) -> list[Token]:
             kept_prep = child.dep_ == "prep" and child.lower_ in PHRASE_PREPS
             # "his Egyptian counterpart Sameh Shoukry": the appended name is the same person.
             name_appos = child.dep_ == "appos" and child.pos_ == "PROPN" and token.pos_ == "NOUN"
-            if child.dep_ in DETACHED_DEPS and not (kept_prep or name_appos):
+            if child.dep_ in DETACHED_DEPS and not (kept_prep or name_appos or _word_hyphen(child)):
                 continue
             visit(child)
 
     visit(head)
     return sorted(kept, key=lambda token: token.i)
+
+
+def _word_hyphen(token: Token) -> bool:
+    """The hyphen inside "Secretary-General" belongs to the word, unlike a dash between clauses."""
+    return token.text == "-" and not token.whitespace_ and token.i > 0 and (
+        not token.doc[token.i - 1].whitespace_)
 
 
 def lookup_name(text: str) -> NameEntry | None:
@@ -131,26 +138,38 @@ def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
 
 
 def _titles_in(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
+    """Titles in the phrase, longest first; "former" makes any title an ex-official's (ELI)."""
     table = titles()
     found: list[tuple[Title, str, set[int]]] = []
     position = 0
     while position < len(tokens):
-        matched = False
-        for size in range(min(longest_title_words(), len(tokens) - position), 0, -1):
-            window = tokens[position : position + size]
-            if any(window[k + 1].i != window[k].i + 1 for k in range(size - 1)):
-                continue
-            key = " ".join(token.lower_ for token in window)
-            title = table.get(key) or (table.get(window[-1].lemma_.lower()) if size == 1 else None)
-            if title:
-                office = title.office or " ".join(token.text for token in window)
-                found.append((title, office, {token.i for token in window}))
-                position += size
-                matched = True
-                break
-        if not matched:
+        match = _title_at(tokens, position, table)
+        if match is None:
             position += 1
+            continue
+        title, office, size = match
+        start = tokens[position]
+        if start.i > 0 and start.doc[start.i - 1].lower_ in FORMER_WORDS:
+            title, office = Title("ELI", f"former {office}", title.kind), f"former {office}"
+        found.append((title, office, {token.i for token in tokens[position : position + size]}))
+        position += size
     return found
+
+
+def _title_at(tokens: list[Token], position: int,
+              table: dict[str, Title]) -> tuple[Title, str, int] | None:
+    # Hyphenated titles ("Secretary-General") are three tokens: allow for them in the window.
+    longest = min(longest_title_words() + 2, len(tokens) - position)
+    for size in range(longest, 0, -1):
+        window = tokens[position : position + size]
+        if any(window[k + 1].i != window[k].i + 1 for k in range(size - 1)):
+            continue
+        text = window[0].doc[window[0].i : window[-1].i + 1].text
+        title = table.get(text.lower()) or (
+            table.get(window[0].lemma_.lower()) if size == 1 else None)
+        if title:
+            return title, title.office or text, size
+    return None
 
 
 def _person_name(tokens: list[Token], taken: set[int], head: Token) -> str | None:
