@@ -103,7 +103,8 @@ def main() -> int:
         "Throughput: full pipeline vs bare spaCy (one process)",
         f".venv/bin/python bench/throughput.py {count}",
         f"{sentences / accord_seconds:.0f} sentences/s full pipeline, ratio to bare spaCy "
-        f"{spacy_seconds / accord_seconds:.2f}, gazetteer {100 * where_seconds / accord_seconds:.1f}%",
+        f"{spacy_seconds / accord_seconds:.2f}, "
+        f"gazetteer {100 * where_seconds / accord_seconds:.1f}%",
         details="\n".join(lines),
     )
     return 0
