@@ -1,14 +1,28 @@
-"""Tests for accord.store: round trip, idempotence, atomic writes, filters and dyad summary."""
+"""Tests for accord.store: round trip, idempotence, atomic writes, filters, dyad summary,
+recoding and exports."""
 
 from __future__ import annotations
 
+import csv
+import json
 from datetime import date
 from pathlib import Path
 
+import duckdb
+import pyarrow.parquet as pq
 import pytest
 
+from accord.cli import main
 from accord.model import Actor, Article, EventRecord, Location
-from accord.store import Store, content_hash, open_store
+from accord.store import (
+    GDELT_COLUMNS,
+    Store,
+    content_hash,
+    export_events,
+    knowledge_id,
+    open_store,
+    recode,
+)
 
 CODER = "test-0"
 
@@ -255,3 +269,203 @@ def test_content_hash_is_sha256_of_the_text() -> None:
     assert content_hash("abc") == (
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     )
+
+
+# ---------------------------------------------------------------- knowledge and recoding
+
+
+def test_articles_keep_text_coder_version_and_knowledge_checksum(store: Store) -> None:
+    article = make_article("a1")
+    article.dateline_end = 7
+    store.add_article(article, [], CODER)
+    row = store.connection.execute(
+        "SELECT text, dateline_end, coder_version, knowledge FROM articles"
+    ).fetchone()
+    assert row == ("Body of a1.", 7, CODER, knowledge_id())
+    assert len(knowledge_id()) == 16
+
+
+def test_a_store_written_before_the_new_columns_gains_them_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE articles (doc_id VARCHAR NOT NULL, "
+                    "content_hash VARCHAR PRIMARY KEY, coder_version VARCHAR)")
+        con.execute("INSERT INTO articles VALUES ('old', 'abc', '0.0.1')")
+    with Store(path) as store:
+        assert store.has_table("clusters") and store.has_table("event_clusters")
+        columns = {row[0] for row in store.connection.execute("DESCRIBE articles").fetchall()}
+        assert {"knowledge", "text", "dateline_end", "source"} <= columns
+        recodable, without_text = store.stale_hashes(CODER, "k")
+        assert (recodable, without_text) == ([], 1)
+
+
+def fake_coder(event_type: str):
+    """A stand-in for the pipeline: one event of `event_type` per article."""
+
+    def code(articles):
+        for article in articles:
+            yield article, [make_event(f"{article.id}-new", article.id, ["KAZ"], event_type)]
+
+    return code
+
+
+def test_recode_replaces_events_of_outdated_articles_only(store: Store) -> None:
+    store.add_batch(
+        [(make_article("current"), [make_event("c", "current", ["KAZ"], "AGREE")])],
+        CODER, knowledge="k-now")
+    store.add_batch(
+        [(make_article("old-coder"), [make_event("o1", "old-coder", ["KAZ"], "AGREE"),
+                                      make_event("o2", "old-coder", ["JPN"], "AGREE")])],
+        "test-old", knowledge="k-now")
+    store.add_batch(
+        [(make_article("old-data"), [make_event("d", "old-data", ["KAZ"], "AGREE")])],
+        CODER, knowledge="k-before")
+    coded_twice = []
+
+    def counting_coder(articles):
+        articles = list(articles)
+        coded_twice.extend(a.id for a in articles)
+        yield from fake_coder("SUPPORT")(articles)
+
+    result = recode(store, coder=counting_coder, batch_size=1, coder_version=CODER,
+                    knowledge="k-now")
+
+    assert sorted(coded_twice) == ["old-coder", "old-data"]
+    assert (result.recoded, result.events_before, result.events_after) == (2, 3, 2)
+    events = {(e["doc_id"], e["id"], e["event"]) for e in store.events()}
+    assert events == {("current", "c", "AGREE"), ("old-coder", "old-coder-new", "SUPPORT"),
+                      ("old-data", "old-data-new", "SUPPORT")}
+    assert store.connection.execute(
+        "SELECT DISTINCT coder_version, knowledge FROM articles").fetchall() == [(CODER, "k-now")]
+    # Nothing is outdated any more: a second run codes nothing.
+    assert recode(store, coder=counting_coder, coder_version=CODER, knowledge="k-now").recoded == 0
+
+
+def test_recoded_article_keeps_its_fields_for_the_coder(store: Store) -> None:
+    article = make_article("a1")
+    article.dateline_end = 12
+    store.add_article(article, [], "test-old", knowledge="k")
+    seen = []
+
+    def remembering_coder(articles):
+        for item in articles:
+            seen.append(item)
+            yield item, []
+
+    recode(store, coder=remembering_coder, coder_version=CODER, knowledge="k")
+    assert seen == [article]
+
+
+def test_a_failing_recode_batch_leaves_the_old_events(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add_article(make_article("a1"), [make_event("e", "a1", ["KAZ"], "AGREE")], "test-old")
+
+    def broken_insert(self: Store, rows: list[dict]) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Store, "_insert_events", broken_insert)
+    with pytest.raises(RuntimeError):
+        recode(store, coder=fake_coder("SUPPORT"), coder_version=CODER, knowledge="k")
+    assert [e["id"] for e in store.events()] == ["e"]
+    assert store.stale_hashes(CODER, "k")[0] == [content_hash("Body of a1.")]
+
+
+# ---------------------------------------------------------------- exports
+
+
+@pytest.fixture
+def clustered(filled: Store) -> Store:
+    from accord.analyse import rebuild_clusters
+
+    rebuild_clusters(filled)
+    return filled
+
+
+def test_jsonl_export_writes_the_records_as_coded(clustered: Store, tmp_path: Path) -> None:
+    out = tmp_path / "events.jsonl"
+    assert export_events(clustered, "jsonl", out) == 4
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert records == clustered.events()
+
+
+def test_parquet_export_is_partitioned_by_month(clustered: Store, tmp_path: Path) -> None:
+    clustered.add_article(
+        make_article("june"),
+        [make_event("j", "june", ["KAZ"], "AGREE", day="2024-06-02"),
+         make_event("u", "june", ["KAZ"], "AGREE", day=None)],
+        CODER)
+    out = tmp_path / "parquet"
+    assert export_events(clustered, "parquet", out) == 6
+    assert sorted(p.name for p in out.iterdir()) == [
+        "month=2024-05", "month=2024-06", "month=undated"]
+    table = pq.read_table(out)
+    assert table.num_rows == 6
+    assert {"event_id", "actor_codes", "cluster_id", "source", "evidence"} <= set(
+        table.column_names)
+
+
+def test_csv_export_has_one_row_per_event_with_lists_joined(
+    clustered: Store, tmp_path: Path
+) -> None:
+    out = tmp_path / "events.csv"
+    assert export_events(clustered, "csv", out) == 4
+    with out.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    meeting = next(row for row in rows if row["event_id"] == "a1-1")
+    assert meeting["actor_codes"] == "KAZ|JPN"
+    assert meeting["cluster_id"]
+    assert meeting["source"] == "Xinhua"
+
+
+def test_gdelt_export_follows_the_documented_column_order(
+    clustered: Store, tmp_path: Path
+) -> None:
+    out = tmp_path / "events.tsv"
+    assert export_events(clustered, "gdelt", out) == 4
+    rows = [line.split("\t") for line in out.read_text().splitlines()]
+    assert {len(row) for row in rows} == {len(GDELT_COLUMNS)} == {61}
+    sanction = dict(zip(GDELT_COLUMNS, next(r for r in rows if "BLR" in r[15]), strict=True))
+    assert sanction["SQLDATE"] == "20240516"
+    assert sanction["Actor1Code"] == "EURGOV"
+    assert sanction["Actor1KnownGroupCode"] == "EUR"
+    assert (sanction["Actor2Code"], sanction["Actor2CountryCode"]) == ("BLRGOV", "BLR")
+    assert sanction["NumMentions"] == "1"
+    documented = (Path(__file__).resolve().parents[1] / "docs" / "exports.md").read_text()
+    listed = [line.split("|")[2].strip(" `") for line in documented.splitlines()
+              if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
+    assert listed == list(GDELT_COLUMNS)
+
+
+def test_export_and_recode_commands(clustered: Store, tmp_path: Path, capsys) -> None:
+    db = tmp_path / "events.duckdb"
+    clustered.close()
+    out = tmp_path / "out.csv"
+    assert main(["export", "--db", str(db), "--format", "csv", "--out", str(out)]) == 0
+    assert "wrote 4 row(s)" in capsys.readouterr().err
+    assert main(["export", "--db", str(tmp_path / "none.duckdb"), "--format", "csv",
+                 "--out", str(out)]) == 2
+
+
+def test_recode_command_codes_outdated_articles_again_with_the_real_coder(
+    tmp_path: Path, capsys
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "sanctions.txt").write_text(
+        " date 2024-04-23 EU sanctions Belarus\n\nBRUSSELS, April 22 (Xinhua) -- The European "
+        "Union on Monday imposed sanctions on Belarus.\n", encoding="utf-8")
+    db = str(tmp_path / "events.duckdb")
+    assert main(["code", str(folder), "--db", db]) == 0
+    with Store(db) as store:
+        coded = store.events()
+        store.connection.execute("UPDATE articles SET coder_version = '0.0.0'")
+    capsys.readouterr()
+
+    assert main(["recode", "--db", db]) == 0
+    assert "recoded 1 article(s): 1 event(s) replaced by 1" in capsys.readouterr().err
+    with Store(db, read_only=True) as store:
+        assert store.events() == coded
+        assert store.cluster_count() == 1
+    assert main(["recode", "--db", db]) == 0
+    assert "recoded 0 article(s)" in capsys.readouterr().err

@@ -23,6 +23,8 @@ STORE_BATCH = 64
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from accord.readers import DEFAULT_MAX_CHARS, OVERSIZE_MODES
+
     parser = argparse.ArgumentParser(prog="accord", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"accord {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -35,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--db", nargs="?", const=DEFAULT_DB,
                       help=f"also store articles and events in this DuckDB file ({DEFAULT_DB})")
     code.add_argument("--rejects", help="write one JSON line per rejected input here")
+    code.add_argument("--max-chars", type=_positive_int, default=DEFAULT_MAX_CHARS,
+                      help=f"longest text coded as one article ({DEFAULT_MAX_CHARS:,})")
+    code.add_argument("--oversize", choices=OVERSIZE_MODES, default=OVERSIZE_MODES[0],
+                      help="longer texts: chunk into <id>#<n> articles (default) or reject")
+    code.add_argument("--batch-size", type=_positive_int, default=STORE_BATCH,
+                      help=f"articles stored per transaction with --db ({STORE_BATCH})")
 
     events = commands.add_parser("events", help="read stored events back")
     events.add_argument("--db", default=DEFAULT_DB)
@@ -56,13 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = commands.add_parser("info", help="versions of accord, its model and data files")
     info.add_argument("--json", action="store_true")
+    for add_store_parser in (_add_cluster_parser, _add_recode_parser, _add_dyad_parser,
+                             _add_export_parser):
+        add_store_parser(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"code": run_code, "events": run_events, "top-dyads": run_top_dyads,
-                "eval": run_eval, "info": run_info}
+                "eval": run_eval, "info": run_info, "cluster": run_cluster,
+                "recode": run_recode, "dyad": run_dyad, "export": run_export}
     try:
         return handlers[args.command](args)
     except UsageError as error:
@@ -81,7 +93,7 @@ class UsageError(Exception):
 
 def run_code(args: argparse.Namespace) -> int:
     from accord.pipeline import code_articles
-    from accord.readers import read_inputs
+    from accord.readers import ReadOptions, read_inputs
 
     if args.format != "jsonl" and not args.out:
         raise UsageError(f"--format {args.format} needs --out PATH")
@@ -92,8 +104,9 @@ def run_code(args: argparse.Namespace) -> int:
         store = stack.enter_context(_open_store(args.db)) if args.db else None
         rejects_file = (stack.enter_context(open(args.rejects, "w", encoding="utf-8"))
                         if args.rejects else None)
-        results = code_articles(read_inputs(args.inputs, stdin=sys.stdin))
-        for batch in _batches(results, STORE_BATCH):
+        options = ReadOptions(max_chars=args.max_chars, oversize=args.oversize)
+        results = code_articles(read_inputs(args.inputs, stdin=sys.stdin, options=options))
+        for batch in _batches(results, args.batch_size):
             coded = []
             for item in batch:
                 if isinstance(item, Reject):
@@ -106,6 +119,8 @@ def run_code(args: argparse.Namespace) -> int:
             totals["articles"] += len(coded)
             if store and coded:
                 store.add_batch(coded, coder_version=__version__)
+        if store:
+            _report_clusters(store, incremental=True)
     print(f"accord: coded {totals['articles']} article(s), {totals['events']} event(s); "
           f"{totals['rejected']} rejected", file=sys.stderr)
     return 1 if totals["rejected"] else 0
@@ -273,6 +288,137 @@ def run_info(args: argparse.Namespace) -> int:
     else:
         for key, value in info.items():
             print(f"{key}: {value}")
+    return 0
+
+
+# ---------------------------------------------------------------- store: clusters, recoding,
+# dyad series, exports (the analysis side lives in accord.analyse and accord.store)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _writable_store(path: str):
+    if not Path(path).exists():
+        raise UsageError(f"no store at {path} (create one with: accord code INPUT --db {path})")
+    return _open_store(path)
+
+
+def _report_clusters(store, window_days: int | None = None, incremental: bool = False) -> None:
+    from accord.analyse import rebuild_clusters, update_clusters
+
+    summary = update_clusters(store) if incremental else rebuild_clusters(store, window_days)
+    print(f"accord: {summary.events} stored event(s) in {summary.clusters} cluster(s) "
+          f"(window {summary.window_days} day(s))", file=sys.stderr)
+
+
+def _add_cluster_parser(commands) -> None:
+    cluster = commands.add_parser(
+        "cluster", help="group stored events that report the same real-world event")
+    cluster.add_argument("--db", default=DEFAULT_DB)
+    cluster.add_argument("--window-days", type=int,
+                         help="most days between first and last date of a cluster "
+                              "(default: as last built, else 2)")
+
+
+def run_cluster(args: argparse.Namespace) -> int:
+    if args.window_days is not None and args.window_days < 0:
+        raise UsageError("--window-days cannot be negative")
+    with _writable_store(args.db) as store:
+        _report_clusters(store, args.window_days)
+    return 0
+
+
+def _add_recode_parser(commands) -> None:
+    recode = commands.add_parser(
+        "recode", help="code again the stored articles whose coder or data files changed")
+    recode.add_argument("--db", default=DEFAULT_DB)
+    recode.add_argument("--batch-size", type=_positive_int, default=STORE_BATCH,
+                        help=f"articles replaced per transaction ({STORE_BATCH})")
+
+
+def run_recode(args: argparse.Namespace) -> int:
+    from accord.store import recode
+
+    with _writable_store(args.db) as store:
+        result = recode(store, batch_size=args.batch_size)
+        print(f"accord: recoded {result.recoded} article(s): {result.events_before} event(s) "
+              f"replaced by {result.events_after}", file=sys.stderr)
+        if result.without_text:
+            print(f"accord: {result.without_text} outdated article(s) stored without their "
+                  "text cannot be recoded; code them again from the source files",
+                  file=sys.stderr)
+        if result.recoded:
+            _report_clusters(store)
+    return 0
+
+
+def _add_dyad_parser(commands) -> None:
+    dyad = commands.add_parser(
+        "dyad", help="how two actors relate over time: events per period and quad class")
+    dyad.add_argument("a", metavar="CODE", help="an actor code, e.g. KGZ")
+    dyad.add_argument("b", metavar="OTHER", help="the other code, e.g. CHN")
+    dyad.add_argument("--db", default=DEFAULT_DB)
+    dyad.add_argument("--freq", choices=["week", "month", "quarter"], default="month")
+    dyad.add_argument("--clustered", action="store_true",
+                      help="count each real-world event once, not each report of it")
+    dyad.add_argument("--directed", action="store_true",
+                      help="only CODE acting on OTHER (default: both ways and joint events)")
+    dyad.add_argument("--format", choices=["table", "csv"], default="table")
+
+
+def run_dyad(args: argparse.Namespace) -> int:
+    from accord.analyse import DYAD_COLUMNS, dyad_rows
+
+    if args.a.strip().upper() == args.b.strip().upper():
+        raise UsageError("a dyad needs two different codes")
+    with _existing_store(args.db) as store:
+        if args.clustered and not store.has_table("clusters"):
+            raise UsageError(f"no clusters in {args.db} yet (build them: accord cluster)")
+        rows = dyad_rows(store.connection, args.a, args.b, args.freq, args.clustered,
+                         args.directed)
+    if args.format == "csv":
+        print(",".join(DYAD_COLUMNS))
+        for row in rows:
+            print(",".join("" if value is None else str(value) for value in row))
+        return 0
+    unit = "clusters" if args.clustered else "events"
+    arrow = "->" if args.directed else "<->"
+    print(f"{args.a.upper()} {arrow} {args.b.upper()}, {unit} per {args.freq}")
+    print(f"{'period':<10} {unit:>8} {'q1':>5} {'q2':>5} {'q3':>5} {'q4':>5} "
+          f"{'PLOVER':>7} {'Goldst.':>7}")
+    for period, total, q1, q2, q3, q4, plover, goldstein in rows:
+        print(f"{period.isoformat():<10} {total:>8} {q1:>5} {q2:>5} {q3:>5} {q4:>5} "
+              f"{_mean(plover):>7} {_mean(goldstein):>7}")
+    return 0
+
+
+def _mean(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _add_export_parser(commands) -> None:
+    export = commands.add_parser("export", help="write stored events for other tools")
+    export.add_argument("--db", default=DEFAULT_DB)
+    export.add_argument("--format", choices=["jsonl", "parquet", "csv", "gdelt"],
+                        required=True,
+                        help="parquet: a directory partitioned by month; gdelt: TSV, one row "
+                             "per event cluster, columns as in docs/exports.md")
+    export.add_argument("--out", required=True)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from accord.store import export_events
+
+    with _existing_store(args.db) as store:
+        if args.format == "gdelt" and not store.has_table("clusters"):
+            raise UsageError(f"no clusters in {args.db} yet (build them: accord cluster)")
+        written = export_events(store, args.format, args.out)
+    print(f"accord: wrote {written} row(s) to {args.out}", file=sys.stderr)
     return 0
 
 

@@ -1,28 +1,34 @@
 """The embedded event store: coded articles and their events in one DuckDB file.
 
-This module owns the on-disk schema (`articles`, `events`), the rule that an article is stored
-at most once (keyed by the sha256 of its text), the all-or-nothing write of an article with its
-events, and the read side the CLI, API and analysis build on: filtered event lists, a flat
-DataFrame view and the dyad summary. Every user-supplied value reaches DuckDB as a bound
-parameter, never as SQL text.
+This module owns the on-disk schema (`articles`, `events`, `clusters`, `event_clusters`), the
+rule that an article is stored at most once (keyed by the sha256 of its text), the all-or-nothing
+write of a batch of articles with their events, recoding of articles whose coder or knowledge
+changed, and the read side the CLI, API and analysis build on: filtered event lists, a flat
+DataFrame view, the dyad summary and the exports (JSONL, Parquet by month, CSV, GDELT-style TSV).
+Every user-supplied value reaches DuckDB as a bound parameter, never as SQL text.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
-from accord.model import Actor, Article, EventRecord
+from accord.model import Actor, Article, EventRecord, Reject
+
+if TYPE_CHECKING:  # pandas loads on first use: `accord dyad` starts faster without it
+    import pandas as pd
 
 # One entry per column: (name, DuckDB type, Arrow type used to hand rows to DuckDB in bulk).
 ARTICLE_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
@@ -37,6 +43,11 @@ ARTICLE_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
     ("origin", "VARCHAR", pa.string()),
     ("coded_at", "TIMESTAMP", pa.timestamp("us")),
     ("coder_version", "VARCHAR", pa.string()),
+    # Checksum of the data files, model and coder that produced the events (see `knowledge_id`).
+    ("knowledge", "VARCHAR", pa.string()),
+    # The text and where its dateline ends, so the article can be coded again (`recode`).
+    ("dateline_end", "INTEGER", pa.int32()),
+    ("text", "VARCHAR", pa.string()),
 )
 
 EVENT_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
@@ -73,6 +84,59 @@ EVENT_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
     ("record", "JSON", pa.string()),
 )
 
+# One row per group of records describing the same real-world event (built by accord.analyse).
+CLUSTER_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
+    ("cluster_id", "VARCHAR PRIMARY KEY", pa.string()),
+    ("event", "VARCHAR NOT NULL", pa.string()),
+    ("actor_codes", "VARCHAR[]", pa.list_(pa.string())),
+    ("recipient_codes", "VARCHAR[]", pa.list_(pa.string())),
+    ("negated", "BOOLEAN", pa.bool_()),
+    ("hypothetical", "BOOLEAN", pa.bool_()),
+    ("first_date", "DATE", pa.date32()),
+    ("last_date", "DATE", pa.date32()),
+    ("first_report", "DATE", pa.date32()),
+    ("last_report", "DATE", pa.date32()),
+    ("mentions", "INTEGER", pa.int32()),
+    ("articles", "INTEGER", pa.int32()),
+    ("sources", "INTEGER", pa.int32()),
+    ("representative_event_id", "VARCHAR", pa.string()),
+    ("representative_content_hash", "VARCHAR", pa.string()),
+    ("place", "VARCHAR", pa.string()),
+    ("country_code", "VARCHAR", pa.string()),
+    ("geonameid", "BIGINT", pa.int64()),
+    ("feature_code", "VARCHAR", pa.string()),
+    ("lat", "DOUBLE", pa.float64()),
+    ("lon", "DOUBLE", pa.float64()),
+    ("quad_code", "INTEGER", pa.int32()),
+    ("cameo", "VARCHAR", pa.string()),
+    ("plover_score", "DOUBLE", pa.float64()),
+    ("goldstein", "DOUBLE", pa.float64()),
+    ("confidence", "DOUBLE", pa.float64()),
+    ("window_days", "INTEGER", pa.int32()),
+)
+
+EVENT_CLUSTER_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
+    ("content_hash", "VARCHAR NOT NULL", pa.string()),
+    ("event_id", "VARCHAR NOT NULL", pa.string()),
+    ("cluster_id", "VARCHAR NOT NULL", pa.string()),
+)
+
+TABLES: dict[str, tuple[tuple[str, str, pa.DataType], ...]] = {
+    "articles": ARTICLE_COLUMNS,
+    "events": EVENT_COLUMNS,
+    "clusters": CLUSTER_COLUMNS,
+    "event_clusters": EVENT_CLUSTER_COLUMNS,
+}
+
+# The identity of a cluster key, as clusters store it and as events compute it.
+EVENT_KEY_SQL = """event, list_sort(list_distinct(actor_codes)) AS actor_set,
+    list_sort(list_distinct(recipient_codes)) AS recipient_set,
+    coalesce(negated, false) AS negated, coalesce(hypothetical, false) AS hypothetical"""
+CLUSTERS_WITH_KEYS_SQL = """SELECT c.cluster_id FROM clusters c JOIN {keys} k
+    ON c.event = k.event AND c.actor_codes = k.actor_set
+    AND c.recipient_codes = k.recipient_set AND c.negated = k.negated
+    AND c.hypothetical = k.hypothetical"""
+
 # Columns whose content is nested JSON; the flat DataFrame view leaves them out.
 NESTED_EVENT_COLUMNS = frozenset({"actor", "recipient", "event_loc", "record"})
 FLAT_EVENT_COLUMNS = tuple(name for name, _, _ in EVENT_COLUMNS if name not in NESTED_EVENT_COLUMNS)
@@ -87,6 +151,27 @@ _EVENT_ORDER = "date NULLS LAST, doc_id, text_start NULLS LAST, event_id"
 def content_hash(text: str) -> str:
     """The identity of an article in the store: sha256 of its text, hex encoded."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def knowledge_id() -> str:
+    """One checksum of everything a coding depends on besides the text: the data files, the
+    spaCy library and model versions and accord's own version. Stored per article; when it
+    changes, `recode` codes the article again."""
+    from accord import __version__
+    from accord.knowledge import data_checksums
+    from accord.nlp import MODEL_NAME
+
+    parts = {"accord": __version__, "data": data_checksums(),
+             "spacy": _installed_version("spacy"), "model": _installed_version(MODEL_NAME)}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _installed_version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "missing"
 
 
 def open_store(path: str | Path, read_only: bool = False) -> Store:
@@ -127,9 +212,31 @@ class Store:
         return self._con
 
     def _create_schema(self) -> None:
-        for table, columns in (("articles", ARTICLE_COLUMNS), ("events", EVENT_COLUMNS)):
+        for table, columns in TABLES.items():
             column_sql = ", ".join(f"{name} {sql_type}" for name, sql_type, _ in columns)
             self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({column_sql})")
+            self._add_missing_columns(table, columns)
+
+    def _add_missing_columns(
+        self, table: str, columns: tuple[tuple[str, str, pa.DataType], ...]
+    ) -> None:
+        """Bring a store written by an older accord up to the current schema, in place."""
+        present = {
+            row[0]
+            for row in self._con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+            ).fetchall()
+        }
+        for name, sql_type, _ in columns:
+            if name not in present:
+                # Constraints cannot be added to a filled table; old rows get NULL.
+                self._con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type.split()[0]}")
+
+    def has_table(self, table: str) -> bool:
+        row = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+        ).fetchone()
+        return bool(row and row[0])
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -140,27 +247,122 @@ class Store:
         return bool(row and row[0])
 
     def add_article(
-        self, article: Article, events: Sequence[EventRecord], coder_version: str
+        self,
+        article: Article,
+        events: Sequence[EventRecord],
+        coder_version: str,
+        knowledge: str | None = None,
     ) -> bool:
         """Store an article with its events; False (and nothing written) if already stored."""
-        added, _ = self.add_batch([(article, events)], coder_version)
+        added, _ = self.add_batch([(article, events)], coder_version, knowledge)
         return added == 1
 
     def add_batch(
         self,
         items: Iterable[tuple[Article, Sequence[EventRecord]]],
         coder_version: str,
+        knowledge: str | None = None,
     ) -> tuple[int, int]:
-        """Store many articles in one transaction; returns (added, skipped as duplicates)."""
+        """Store many articles in one transaction; returns (added, skipped as duplicates).
+
+        `knowledge` names the data and model the events were coded with (default: the
+        installed ones, `knowledge_id()`).
+        """
         items = list(items)
         coded_at = datetime.now(UTC).replace(tzinfo=None)
+        knowledge = knowledge or knowledge_id()
         with self._transaction():
             fresh = self._drop_known(items)
-            article_rows = [_article_row(a, d, coder_version, coded_at) for a, _, d in fresh]
+            article_rows = [
+                _article_row(a, d, coder_version, knowledge, coded_at) for a, _, d in fresh
+            ]
             event_rows = [_event_row(e, a, d) for a, evs, d in fresh for e in evs]
             self._insert_articles(article_rows)
             self._insert_events(event_rows)
         return len(fresh), len(items) - len(fresh)
+
+    def replace_batch(
+        self,
+        items: Iterable[tuple[Article, Sequence[EventRecord]]],
+        coder_version: str,
+        knowledge: str | None = None,
+    ) -> int:
+        """Replace the events of already stored articles (same text) in one transaction.
+
+        Articles not in the store are left alone; returns how many were replaced.
+        """
+        knowledge = knowledge or knowledge_id()
+        coded_at = datetime.now(UTC).replace(tzinfo=None)
+        by_hash = {content_hash(article.text): (article, events) for article, events in items}
+        with self._transaction():
+            stored = self._stored_hashes(list(by_hash))
+            event_rows = [
+                _event_row(event, by_hash[digest][0], digest)
+                for digest in stored
+                for event in by_hash[digest][1]
+            ]
+            for table in ("event_clusters", "events"):
+                # Memberships go with their events; the next cluster build places the new ones.
+                self._con.execute(
+                    f"DELETE FROM {table} WHERE list_contains(?, content_hash)", [sorted(stored)]
+                )
+            self._insert_events(event_rows)
+            self._con.execute(
+                "UPDATE articles SET coder_version = ?, knowledge = ?, coded_at = ? "
+                "WHERE list_contains(?, content_hash)",
+                [coder_version, knowledge, coded_at, sorted(stored)],
+            )
+        return len(stored)
+
+    def _stored_hashes(self, hashes: list[str]) -> set[str]:
+        return {
+            row[0]
+            for row in self._con.execute(
+                "SELECT content_hash FROM articles WHERE list_contains(?, content_hash)",
+                [sorted(set(hashes))],
+            ).fetchall()
+        }
+
+    def replace_clusters(
+        self, cluster_rows: list[dict], member_rows: list[dict], keys_table: str | None = None
+    ) -> None:
+        """Swap cluster contents for new ones, all or nothing: every cluster, or only the
+        clusters whose key (type, actor set, recipient set, flags) is in `keys_table`."""
+        with self._transaction():
+            if keys_table is None:
+                self._con.execute("DELETE FROM event_clusters")
+                self._con.execute("DELETE FROM clusters")
+            else:
+                replaced = CLUSTERS_WITH_KEYS_SQL.format(keys=keys_table)
+                self._con.execute(f"DELETE FROM event_clusters WHERE cluster_id IN ({replaced})")
+                self._con.execute(f"DELETE FROM clusters WHERE cluster_id IN ({replaced})")
+            self._append("clusters", CLUSTER_COLUMNS, cluster_rows)
+            self._append("event_clusters", EVENT_CLUSTER_COLUMNS, member_rows)
+
+    # -- recoding --------------------------------------------------------------------------
+
+    def stale_hashes(self, coder_version: str, knowledge: str) -> tuple[list[str], int]:
+        """Articles coded by another coder version or knowledge: (recodable hashes, how many
+        of them cannot be recoded because their text was not stored)."""
+        rows = self._con.execute(
+            "SELECT content_hash, text IS NOT NULL FROM articles "
+            "WHERE coder_version IS DISTINCT FROM ? OR knowledge IS DISTINCT FROM ? "
+            "ORDER BY content_hash",
+            [coder_version, knowledge],
+        ).fetchall()
+        recodable = [digest for digest, has_text in rows if has_text]
+        return recodable, len(rows) - len(recodable)
+
+    def stored_articles(self, hashes: Sequence[str]) -> list[Article]:
+        """The stored articles with these content hashes, rebuilt for coding again."""
+        columns = ("doc_id", "text", "title", "pub_date", "dateline_place", "dateline_date",
+                   "dateline_end", "url", "source", "origin")
+        rows = self._con.execute(
+            f"SELECT {', '.join(columns)} FROM articles WHERE list_contains(?, content_hash) "
+            "ORDER BY content_hash",
+            [list(hashes)],
+        ).fetchall()
+        return [_article_from_row(dict(zip(columns, row, strict=True))) for row in rows]
 
     def _drop_known(
         self, items: list[tuple[Article, Sequence[EventRecord]]]
@@ -268,6 +470,60 @@ class Store:
         assert row is not None
         return {"articles": int(row[0]), "events": int(row[1])}
 
+    def event_count(self, hashes: Sequence[str]) -> int:
+        row = self._con.execute(
+            "SELECT count(*) FROM events WHERE list_contains(?, content_hash)", [list(hashes)]
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def cluster_count(self) -> int:
+        if not self.has_table("clusters"):
+            return 0
+        row = self._con.execute("SELECT count(*) FROM clusters").fetchone()
+        return int(row[0]) if row else 0
+
+
+# -- recoding ------------------------------------------------------------------------------
+
+Coder = Callable[[Iterable[Article]], Iterable["tuple[Article, list[EventRecord]] | Reject"]]
+
+
+@dataclass
+class RecodeResult:
+    """What `recode` did: articles coded again, events before and after, articles skipped."""
+
+    recoded: int = 0
+    events_before: int = 0
+    events_after: int = 0
+    without_text: int = 0
+
+
+def recode(
+    store: Store,
+    coder: Coder | None = None,
+    batch_size: int = 64,
+    coder_version: str | None = None,
+    knowledge: str | None = None,
+) -> RecodeResult:
+    """Code again only the articles whose coder version or knowledge differ from the current
+    ones, replacing their events one transaction per batch (a crash loses at most a batch,
+    and the next run picks up the articles still marked with the old version)."""
+    from accord import __version__
+
+    if coder is None:
+        from accord.pipeline import code_articles as coder
+    coder_version = coder_version or __version__
+    knowledge = knowledge or knowledge_id()
+    hashes, without_text = store.stale_hashes(coder_version, knowledge)
+    result = RecodeResult(without_text=without_text)
+    for start in range(0, len(hashes), batch_size):
+        chunk = hashes[start : start + batch_size]
+        result.events_before += store.event_count(chunk)
+        coded = [item for item in coder(store.stored_articles(chunk)) if isinstance(item, tuple)]
+        result.recoded += store.replace_batch(coded, coder_version, knowledge)
+        result.events_after += sum(len(events) for _, events in coded)
+    return result
+
 
 _DYAD_SQL = """
 WITH ev AS (
@@ -329,7 +585,9 @@ def _with_limit(sql: str, params: list[Any], limit: int | None) -> tuple[str, li
     return f"{sql} LIMIT ?", [*params, int(limit)]
 
 
-def _article_row(article: Article, digest: str, coder_version: str, coded_at: datetime) -> dict:
+def _article_row(
+    article: Article, digest: str, coder_version: str, knowledge: str, coded_at: datetime
+) -> dict:
     return {
         "doc_id": article.id,
         "content_hash": digest,
@@ -342,7 +600,19 @@ def _article_row(article: Article, digest: str, coder_version: str, coded_at: da
         "origin": article.origin,
         "coded_at": coded_at,
         "coder_version": coder_version,
+        "knowledge": knowledge,
+        "dateline_end": article.dateline_end,
+        "text": article.text,
     }
+
+
+def _article_from_row(row: dict) -> Article:
+    return Article(
+        id=row["doc_id"], text=row["text"], title=row["title"], pub_date=row["pub_date"],
+        dateline_place=row["dateline_place"], dateline_date=row["dateline_date"],
+        dateline_end=row["dateline_end"] or 0, url=row["url"], source=row["source"],
+        origin=row["origin"] or "",
+    )
 
 
 def _event_row(record: EventRecord, article: Article, digest: str) -> dict:
@@ -414,3 +684,184 @@ def _parse_event_date(value: str | None) -> date | None:
         return date.fromisoformat(value + padded)
     except ValueError:
         return None
+
+
+# -- exports -------------------------------------------------------------------------------
+
+EXPORT_FORMATS = ("jsonl", "parquet", "csv", "gdelt")
+
+# The tabular exports: every flat event column, the nested parties as JSON text, the event's
+# cluster and where its article came from.
+_TABULAR_SQL = """
+SELECT {columns}, CAST(e.actor AS VARCHAR) AS actor, CAST(e.recipient AS VARCHAR) AS recipient,
+       m.cluster_id, a.source, a.title, a.url, a.pub_date, a.origin,
+       coalesce(strftime(e.date, '%Y-%m'), 'undated') AS month
+FROM events e
+JOIN articles a USING (content_hash)
+LEFT JOIN event_clusters m USING (content_hash, event_id)
+ORDER BY e.date NULLS LAST, e.doc_id, e.text_start NULLS LAST, e.event_id
+"""
+
+_LIST_COLUMNS = ("context", "actor_codes", "recipient_codes")
+
+
+def export_events(store: Store, fmt: str, out: str | Path) -> int:
+    """Write the stored events to `out`; returns the number of rows written.
+
+    jsonl: the PLOVER records as coded, one a line. parquet: a directory partitioned by
+    event month (`month=YYYY-MM/`, undated events under `month=undated/`). csv: one file, list
+    columns joined with "|". gdelt: one tab-separated row per event cluster, columns as in
+    docs/exports.md.
+    """
+    writers = {"jsonl": _export_jsonl, "parquet": _export_parquet, "csv": _export_csv,
+               "gdelt": _export_gdelt}
+    if fmt not in writers:
+        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+    return writers[fmt](store.connection, Path(out))
+
+
+def _export_jsonl(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+    cursor = con.execute(f"SELECT record FROM events ORDER BY {_EVENT_ORDER}")
+    written = 0
+    with out.open("w", encoding="utf-8") as handle:
+        while rows := cursor.fetchmany(10_000):
+            handle.writelines(f"{row[0]}\n" for row in rows)
+            written += len(rows)
+    return written
+
+
+def _tabular_sql(join_lists: bool) -> str:
+    def column(name: str) -> str:
+        if join_lists and name in _LIST_COLUMNS:
+            return f"array_to_string(e.{name}, '|') AS {name}"
+        return f"e.{name}"
+
+    return _TABULAR_SQL.format(columns=", ".join(column(n) for n in FLAT_EVENT_COLUMNS))
+
+
+def _sql_string(path: Path) -> str:
+    # COPY takes its target as a literal, not a parameter: quote it the SQL way.
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    con.execute(f"COPY ({_tabular_sql(join_lists=False)}) TO {_sql_string(out)} "
+                "(FORMAT parquet, PARTITION_BY (month), OVERWRITE true)")
+    return _row_count(con, "events")
+
+
+def _export_csv(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+    con.execute(f"COPY ({_tabular_sql(join_lists=True)}) TO {_sql_string(out)} "
+                "(FORMAT csv, HEADER true)")
+    return _row_count(con, "events")
+
+
+def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+# GDELT 2.0 event table columns, in GDELT's order (documented in docs/exports.md).
+GDELT_COLUMNS: tuple[str, ...] = (
+    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
+    *(f"Actor{n}{part}" for n in (1, 2) for part in (
+        "Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
+        "Religion2Code", "Type1Code", "Type2Code", "Type3Code")),
+    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+    "NumMentions", "NumSources", "NumArticles", "AvgTone",
+    *(f"{side}Geo_{part}" for side in ("Actor1", "Actor2", "Action") for part in (
+        "Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")),
+    "DATEADDED", "SOURCEURL",
+)
+
+_GDELT_SQL = """
+SELECT c.cluster_id, c.first_date, c.mentions, c.sources, c.articles, c.cameo, c.quad_code,
+       c.goldstein, c.place, c.country_code, c.geonameid, c.lat, c.lon, c.feature_code,
+       CAST(e.actor AS VARCHAR), CAST(e.recipient AS VARCHAR),
+       e.text_start IS NOT DISTINCT FROM (
+           SELECT min(x.text_start) FROM events x WHERE x.content_hash = e.content_hash
+       ) AS is_root,
+       a.coded_at, coalesce(a.url, a.origin, a.doc_id)
+FROM clusters c
+JOIN events e ON e.content_hash = c.representative_content_hash
+             AND e.event_id = c.representative_event_id
+JOIN articles a ON a.content_hash = e.content_hash
+ORDER BY c.first_date NULLS LAST, c.cluster_id
+"""
+
+
+def _export_gdelt(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+    import csv
+
+    from accord.knowledge import cameo_roots, state_codes
+
+    roots, states = cameo_roots(), state_codes()
+    cursor = con.execute(_GDELT_SQL)
+    written = 0
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n",
+                            quoting=csv.QUOTE_NONE, escapechar="\\")
+        while rows := cursor.fetchmany(10_000):
+            writer.writerows(_gdelt_row(row, roots, states) for row in rows)
+            written += len(rows)
+    return written
+
+
+def _gdelt_row(row: tuple, roots: dict, states: frozenset[str]) -> list[str]:
+    (cluster_id, day, mentions, sources, articles, cameo, quad, goldstein, place, country,
+     geonameid, lat, lon, feature, actor_json, recipient_json, is_root, coded_at, url) = row
+    actors, recipients = json.loads(actor_json or "[]"), json.loads(recipient_json or "[]")
+    # GDELT has two actor slots: the first actor, then the first recipient or, for a meeting
+    # without recipients, the second actor.
+    first = actors[0] if actors else {}
+    second = recipients[0] if recipients else (actors[1] if len(actors) > 1 else {})
+    cameo = cameo or ""
+    root_quad = roots.get(cameo[:2], (None, None, None))[2]
+    values: dict[str, Any] = {
+        "GLOBALEVENTID": int(cluster_id[:15], 16),
+        "SQLDATE": day.strftime("%Y%m%d") if day else "",
+        "MonthYear": day.strftime("%Y%m") if day else "",
+        "Year": day.year if day else "",
+        "FractionDate": f"{day.year + day.timetuple().tm_yday / 365:.4f}" if day else "",
+        **_gdelt_actor(1, first, states), **_gdelt_actor(2, second, states),
+        "IsRootEvent": int(bool(is_root)), "EventCode": cameo, "EventBaseCode": cameo[:3],
+        "EventRootCode": cameo[:2], "QuadClass": root_quad or quad or "",
+        "GoldsteinScale": "" if goldstein is None else goldstein,
+        "NumMentions": mentions, "NumSources": sources, "NumArticles": articles,
+        "ActionGeo_Type": _gdelt_geo_type(country, feature) if (country or place) else "",
+        "ActionGeo_FullName": place or "", "ActionGeo_CountryCode": country or "",
+        "ActionGeo_Lat": "" if lat is None else lat, "ActionGeo_Long": "" if lon is None else lon,
+        "ActionGeo_FeatureID": geonameid or "",
+        "DATEADDED": coded_at.strftime("%Y%m%d%H%M%S") if coded_at else "",
+        "SOURCEURL": url or "",
+    }
+    return [_tsv_cell(values.get(column, "")) for column in GDELT_COLUMNS]
+
+
+def _gdelt_actor(slot: int, actor: dict, states: frozenset[str]) -> dict[str, str]:
+    code, sector = actor.get("code") or "", actor.get("sector") or ""
+    name = (actor.get("name") or actor.get("entity_text") or "").strip()
+    prefix = f"Actor{slot}"
+    return {
+        f"{prefix}Code": code + sector,
+        f"{prefix}Name": name.upper(),
+        f"{prefix}CountryCode": code if code in states else "",
+        f"{prefix}KnownGroupCode": code if code and code not in states else "",
+        f"{prefix}Type1Code": sector,
+    }
+
+
+def _gdelt_geo_type(country: str | None, feature: str | None) -> int:
+    """GDELT's geographic resolution: 1 country, 2 US state, 3 US city, 4 city, 5 region."""
+    feature = feature or ""
+    if feature.startswith("PCL") or not feature:
+        return 1
+    if feature.startswith("ADM"):
+        return 2 if country == "USA" else 5
+    return 3 if country == "USA" else 4
+
+
+def _tsv_cell(value: object) -> str:
+    # Tabs and newlines would break the row: evidence-like text never goes in, names may.
+    return " ".join(str(value).split()) if isinstance(value, str) else str(value)

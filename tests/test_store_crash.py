@@ -1,0 +1,153 @@
+"""A `kill -9` in the middle of `accord code --db` loses and duplicates nothing.
+
+The coder runs in a subprocess on a generated corpus of small wire reports; it is killed with
+SIGKILL once some batches are committed, then the same command runs to completion. The store
+must then hold exactly what an uninterrupted run into a fresh file holds.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from accord.store import Store
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+# The interrupted run is the real CLI, with one line on stderr after each committed batch so
+# the test knows when rows are in (the store file is locked while the coder writes to it).
+REPORTING_CLI = """
+import sys
+from accord import cli, store
+
+commit = store.Store.add_batch
+
+def add_batch_and_report(self, *args, **kwargs):
+    result = commit(self, *args, **kwargs)
+    print("BATCH COMMITTED", file=sys.stderr, flush=True)
+    return result
+
+store.Store.add_batch = add_batch_and_report
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+PAIRS = [
+    ("Kazakh", "Kazakhstan", "Astana", "Japanese", "Japan", "Tokyo"),
+    ("Kyrgyz", "Kyrgyzstan", "Bishkek", "Chinese", "China", "Beijing"),
+    ("Tajik", "Tajikistan", "Dushanbe", "Russian", "Russia", "Moscow"),
+    ("Uzbek", "Uzbekistan", "Tashkent", "Turkish", "Turkey", "Ankara"),
+    ("Kenyan", "Kenya", "Nairobi", "Indonesian", "Indonesia", "Jakarta"),
+    ("Egyptian", "Egypt", "Cairo", "Indian", "India", "New Delhi"),
+]
+
+TEMPLATES = [
+    "{a_adj} Foreign Minister held talks with his {b_adj} counterpart in {b_city} on "
+    "Tuesday, and the two sides agreed to expand trade.",
+    "{a_country} on Monday sent humanitarian aid to {b_country} after heavy floods hit "
+    "several provinces.",
+    "The government of {a_country} condemned {b_country} on Wednesday over the arrest of "
+    "three {a_adj} journalists.",
+    "{b_adj} Prime Minister met {a_adj} Prime Minister in {a_city} on Thursday to discuss "
+    "energy projects.",
+    "{a_country} praised {b_country} for its support in building new railways, the {a_adj} "
+    "Foreign Ministry said on Friday.",
+    "Police in {a_city} detained dozens of protesters who marched against rising food prices "
+    "on Saturday.",
+    "{a_country} and {b_country} signed an agreement on Monday to build a joint power plant.",
+    "{b_country} rejected a request from {a_country} to reopen the border crossing on Tuesday.",
+    "{a_adj} President visited {b_city} on Wednesday and invited {b_adj} companies to invest "
+    "in farming.",
+    "{b_country} accused {a_country} of violating a fishing agreement, the {b_adj} Foreign "
+    "Ministry said on Thursday.",
+]
+
+ARTICLES = 60
+BATCH = "4"
+
+
+def write_corpus(folder: Path) -> None:
+    folder.mkdir()
+    for number in range(ARTICLES):
+        a_adj, a_country, a_city, b_adj, b_country, b_city = PAIRS[number % len(PAIRS)]
+        sentence = TEMPLATES[number % len(TEMPLATES)].format(
+            a_adj=a_adj, a_country=a_country, a_city=a_city,
+            b_adj=b_adj, b_country=b_country, b_city=b_city,
+        )
+        day = date(2024, 1, 8) + timedelta(days=number)
+        text = (f" date {day.isoformat()} Report {number}\n\n"
+                f"{a_city.upper()}, {day:%B} {day.day} (Xinhua) -- {sentence}\n")
+        (folder / f"report_{number:02d}.txt").write_text(text, encoding="utf-8")
+
+
+def accord_command(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "accord.cli", *map(str, args)]
+
+
+def environment() -> dict[str, str]:
+    paths = [str(SRC), os.environ.get("PYTHONPATH", "")]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)}
+
+
+def kill_after_commits(command: list[str], commits: int) -> None:
+    child = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             text=True, env=environment())
+    assert child.stderr is not None
+    seen = 0
+    for line in child.stderr:
+        seen += line.startswith("BATCH COMMITTED")
+        if seen >= commits:
+            break
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL, "the coder finished before it could be killed"
+
+
+def snapshot(path: Path) -> dict:
+    with Store(path, read_only=True) as store:
+        con = store.connection
+        return {
+            "counts": store.counts(),
+            "clusters": store.cluster_count(),
+            "event_ids": set(con.execute("SELECT content_hash, event_id FROM events").fetchall()),
+            "articles": set(con.execute("SELECT content_hash FROM articles").fetchall()),
+            "cluster_ids": set(con.execute("SELECT cluster_id FROM clusters").fetchall()),
+        }
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+def test_rerun_after_kill_9_ends_with_exactly_the_rows_of_an_uninterrupted_run(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus)
+    crashed_db, fresh_db = tmp_path / "crashed.duckdb", tmp_path / "fresh.duckdb"
+    # The uninterrupted reference run shares the wall-clock time of the interrupted one.
+    reference = subprocess.Popen(
+        accord_command("code", corpus, "--db", fresh_db, "--batch-size", BATCH),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment())
+
+    kill_after_commits(
+        [sys.executable, "-c", REPORTING_CLI, "code", str(corpus), "--db", str(crashed_db),
+         "--batch-size", BATCH],
+        commits=2,
+    )
+    interrupted = snapshot(crashed_db)
+    assert 0 < interrupted["counts"]["articles"] < ARTICLES
+
+    rerun = subprocess.run(
+        accord_command("code", corpus, "--db", crashed_db, "--batch-size", BATCH),
+        capture_output=True, text=True, env=environment(), timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert reference.wait(timeout=120) == 0
+
+    resumed, fresh = snapshot(crashed_db), snapshot(fresh_db)
+    assert fresh["counts"]["articles"] == ARTICLES
+    assert fresh["counts"]["events"] > ARTICLES // 2
+    assert resumed == fresh
+    assert interrupted["event_ids"] <= resumed["event_ids"]
