@@ -90,7 +90,8 @@ def phrase_tokens(head: Token) -> list[Token]:
         for child in token.children:
             kept_prep = child.dep_ == "prep" and child.lower_ in PHRASE_PREPS
             # "his Egyptian counterpart Sameh Shoukry": the appended name is the same person.
-            name_appos = child.dep_ == "appos" and child.pos_ == "PROPN" and token.pos_ == "NOUN"
+            # "his counterpart Sameh Shoukry", "Wang Yi, China's foreign minister": one person.
+            name_appos = child.dep_ == "appos" and {child.pos_, token.pos_} == {"PROPN", "NOUN"}
             if child.dep_ in DETACHED_DEPS and not (kept_prep or name_appos or _word_hyphen(child)):
                 continue
             visit(child)
