@@ -12,7 +12,7 @@ import pytest
 
 from accord import readers
 from accord.model import Article, Reject
-from accord.readers import parse_dateline, read_inputs
+from accord.readers import ReadOptions, parse_dateline, read_inputs
 
 WIRE_ARTICLE = (
     "date 2023-03-10 Brazil, Argentina sign trade accord\n"
@@ -26,8 +26,10 @@ WIRE_ARTICLE = (
 )
 
 
-def read_all(*inputs: str | Path, stdin: io.StringIO | None = None) -> list[Article | Reject]:
-    return list(read_inputs([str(item) for item in inputs], stdin=stdin))
+def read_all(
+    *inputs: str | Path, stdin: io.StringIO | None = None, options: ReadOptions | None = None
+) -> list[Article | Reject]:
+    return list(read_inputs([str(item) for item in inputs], stdin=stdin, options=options))
 
 
 def only_article(items: list[Article | Reject]) -> Article:
@@ -188,26 +190,24 @@ def test_invalid_utf8_that_is_not_cp1252_text_is_rejected(tmp_path: Path, conten
     assert "not valid UTF-8" in only_reject(read_all(path)).reason
 
 
-def test_text_over_the_size_limit_is_rejected_with_the_limit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_text_over_the_size_limit_is_rejected_with_the_limit_in_reject_mode(
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setattr(readers, "MAX_TEXT_CHARS", 50)
     path = tmp_path / "long.txt"
     path.write_text("word " * 30, encoding="utf-8")  # 150 chars: over the limit, under 4x
 
-    reason = only_reject(read_all(path)).reason
+    reason = only_reject(read_all(path, options=ReadOptions(max_chars=50, oversize="reject")))
 
-    assert "too large" in reason and "150" in reason and "limit 50" in reason
+    assert "too large" in reason.reason and "150" in reason.reason and "limit 50" in reason.reason
 
 
-def test_huge_file_is_refused_before_reading(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(readers, "MAX_TEXT_CHARS", 10)
+def test_huge_file_is_refused_before_reading_in_reject_mode(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     path.write_text("x" * 100, encoding="utf-8")
 
-    assert "too large" in only_reject(read_all(path)).reason
+    reject = only_reject(read_all(path, options=ReadOptions(max_chars=10, oversize="reject")))
+
+    assert "too large" in reject.reason and "bytes" in reject.reason
 
 
 # --- JSON lines and JSON -------------------------------------------------------------------
@@ -352,14 +352,11 @@ def test_csv_empty_text_cell_rejects_only_that_row(tmp_path: Path) -> None:
     assert isinstance(items[1], Article) and items[1].id == "b"
 
 
-def test_csv_field_over_the_limit_is_rejected_and_reading_goes_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(readers, "MAX_TEXT_CHARS", 20)
+def test_csv_field_over_the_limit_is_rejected_and_reading_goes_on(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     path.write_text("id,text\nbig," + "y" * 30 + "\nsmall,Short.\n", encoding="utf-8")
 
-    items = read_all(path)
+    items = read_all(path, options=ReadOptions(max_chars=20, oversize="reject"))
 
     assert isinstance(items[0], Reject) and "too large" in items[0].reason
     assert isinstance(items[1], Article) and items[1].id == "small"
@@ -495,3 +492,256 @@ def test_december_dateline_in_a_january_story_is_last_year() -> None:
     dateline = parse_dateline("BEIJING, Dec. 31 (Xinhua) -- Fireworks.", date(2022, 1, 2))
 
     assert dateline is not None and dateline.date == date(2021, 12, 31)
+
+
+# --- long texts: chunks or rejects ---------------------------------------------------------
+
+
+def paragraphs(count: int) -> str:
+    return "\n\n".join(
+        f"Paragraph {n}: the envoys met again and said the talks were useful." for n in range(count)
+    )
+
+
+def test_long_text_is_split_at_paragraph_breaks_into_numbered_chunks(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    text = paragraphs(12)
+    path.write_text(text, encoding="utf-8")
+
+    items = read_all(path, options=ReadOptions(max_chars=300))
+
+    assert all(isinstance(item, Article) for item in items) and len(items) > 2
+    assert [item.id for item in items] == [f"long#{n}" for n in range(1, len(items) + 1)]
+    assert [item.origin for item in items][:2] == [f"{path}#1", f"{path}#2"]
+    assert all(len(item.text) <= 300 for item in items)
+    assert "".join(item.text for item in items) == text  # nothing lost, nothing added
+    assert all(item.text.startswith("Paragraph") for item in items)
+
+
+def test_chunks_share_the_wire_header_and_dateline_but_only_the_first_skips_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "wire.txt"
+    path.write_text(
+        "date 2023-03-10 Long story\n\nBRASILIA, March 9 (Xinhua) -- " + paragraphs(10),
+        encoding="utf-8",
+    )
+
+    first, second, *_ = read_all(path, options=ReadOptions(max_chars=250))
+
+    assert isinstance(first, Article) and isinstance(second, Article)
+    assert (first.title, first.pub_date, second.title, second.pub_date) == (
+        "Long story", date(2023, 3, 10), "Long story", date(2023, 3, 10),
+    )  # fmt: skip
+    assert first.dateline_end > 0 and second.dateline_end == 0
+    assert (second.dateline_place, second.dateline_date, second.source) == (
+        "Brasilia", date(2023, 3, 9), "Xinhua",
+    )  # fmt: skip
+
+
+def test_long_jsonl_record_is_chunked_and_a_short_one_keeps_its_id(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    records = [{"id": "big", "text": paragraphs(8)}, {"id": "small", "text": "Envoys met."}]
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+
+    ids = [item.id for item in read_all(path, options=ReadOptions(max_chars=200))]
+
+    assert ids[0] == "big#1" and ids[-1] == "small" and "big#2" in ids
+
+
+def test_text_without_any_break_is_cut_hard_at_the_limit() -> None:
+    assert readers.split_text("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+
+
+def test_chunks_prefer_sentence_ends_when_there_is_no_paragraph_break() -> None:
+    text = "One sentence here. Another sentence there. A third one follows."
+
+    chunks = readers.split_text(text, 30)
+
+    assert chunks[0] == "One sentence here. " and "".join(chunks) == text
+
+
+def test_blank_stretches_between_chunks_are_not_numbered(tmp_path: Path) -> None:
+    path = tmp_path / "gappy.txt"
+    path.write_text("Envoys met in Geneva.\n" + " \n" * 200 + "Talks ended.", encoding="utf-8")
+
+    items = read_all(path, options=ReadOptions(max_chars=40))
+
+    assert [item.id for item in items] == ["gappy#1", "gappy#2"]
+
+
+def test_large_text_file_is_streamed_in_blocks_and_chunked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readers, "_STREAM_BYTES", 1000)
+    monkeypatch.setattr(readers, "_BLOCK_BYTES", 97)  # cuts "\r\n" and UTF-8 sequences apart
+    text = "date 2023-03-10 Big\r\n\r\n" + "Caf\u00e9 talks went on.\r\n\r\n" * 100
+    path = tmp_path / "big.txt"
+    path.write_bytes(text.encode("utf-8"))
+
+    items = read_all(path, options=ReadOptions(max_chars=500))
+
+    assert all(isinstance(item, Article) for item in items) and len(items) > 3
+    assert "".join(item.text for item in items) == text.replace("\r\n", "\n").split("\n\n", 1)[1]
+    assert {item.title for item in items} == {"Big"}
+
+
+def test_large_cp1252_file_is_streamed_with_the_fallback_codec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readers, "_STREAM_BYTES", 100)
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(("Caf\u00e9 talks \u201cwent well\u201d. " * 20).encode("cp1252"))
+
+    article = only_article(read_all(path))
+
+    assert article.text.startswith("Café talks “went well”.")
+
+
+def test_large_binary_file_is_rejected_without_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readers, "_STREAM_BYTES", 100)
+    path = tmp_path / "blob.txt"
+    path.write_bytes(b"Plain words to start with. " * 400 + b"\x00\x01" * 50)
+
+    assert "binary" in only_reject(read_all(path)).reason
+
+
+def test_read_options_refuse_nonsense() -> None:
+    with pytest.raises(ValueError):
+        ReadOptions(max_chars=0)
+    with pytest.raises(ValueError):
+        ReadOptions(oversize="truncate")
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+PAGE = """<!DOCTYPE html><html><head><title>Envoys meet | Example Times</title>
+<meta property="article:published_time" content="2023-05-04T10:00:00Z"></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Envoys meet in Geneva</h1>
+<p>GENEVA, May 3 (Reuters) -- The foreign ministers of Armenia and Azerbaijan met in Geneva on
+Wednesday and agreed to continue talks on a peace treaty.</p>
+<p>The meeting was hosted by the Swiss government, a spokesman said.</p></article>
+<footer>Copyright 2023 Example Times. Subscribe to our newsletter.</footer></body></html>"""
+
+
+def test_html_file_is_reduced_to_the_article_with_title_and_metadata_date(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(PAGE, encoding="utf-8")
+
+    article = only_article(read_all(path))
+
+    assert article.title == "Envoys meet in Geneva"
+    assert article.pub_date == date(2023, 5, 4)
+    assert article.text.startswith("GENEVA, May 3 (Reuters) -- The foreign ministers")
+    assert (article.dateline_place, article.source) == ("Geneva", "Reuters")
+    assert not any(noise in article.text for noise in ("Subscribe", "Home", "<"))
+
+
+def test_html_page_without_a_dated_metadata_gets_no_guessed_date(tmp_path: Path) -> None:
+    path = tmp_path / "undated.htm"
+    path.write_text(PAGE.replace('<meta property="article:published_time" '
+                                 'content="2023-05-04T10:00:00Z">', ""), encoding="utf-8")
+
+    assert only_article(read_all(path)).pub_date is None  # not 2023-01-01 from the footer
+
+
+def test_html_in_a_text_field_is_extracted_and_the_record_fields_win(tmp_path: Path) -> None:
+    path = tmp_path / "scraped.jsonl"
+    record = {"id": "s1", "text": "<div><p>Envoys met in Geneva on Friday.</p></div>",
+              "date": "2023-06-02", "title": "Own title"}
+    path.write_text(json.dumps(record), encoding="utf-8")
+
+    article = only_article(read_all(path))
+
+    assert (article.text, article.title, article.pub_date) == (
+        "Envoys met in Geneva on Friday.", "Own title", date(2023, 6, 2),
+    )  # fmt: skip
+
+
+def test_prose_mentioning_a_tag_is_not_treated_as_html(tmp_path: Path) -> None:
+    path = tmp_path / "prose.jsonl"
+    path.write_text(json.dumps({"id": "p", "text": "Use <b> for bold, the editor said."}))
+
+    assert only_article(read_all(path)).text == "Use <b> for bold, the editor said."
+
+
+def test_html_with_no_article_text_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "empty.html"
+    path.write_text("<html><head><title>Nothing</title></head><body></body></html>")
+
+    assert "no article text" in only_reject(read_all(path)).reason
+
+
+# --- language, dates, odd characters -------------------------------------------------------
+
+
+def test_non_english_article_is_rejected_with_the_language_and_english_kept(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "mixed.jsonl"
+    records = [
+        {"id": "fr", "text": "Le ministre des affaires étrangères a rencontré son homologue "
+                             "allemand à Paris pour discuter de la sécurité en Europe."},
+        {"id": "ru", "text": "Министр обороны заявил о выводе войск из района."},
+        {"id": "en", "text": "Tokayev met Kamikawa in Tashkent."},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+
+    french, russian, english = read_all(path)
+
+    assert isinstance(french, Reject) and "looks like French" in french.reason
+    assert isinstance(russian, Reject) and "Cyrillic" in russian.reason
+    assert isinstance(english, Article)
+
+
+def test_language_check_can_be_switched_off(tmp_path: Path) -> None:
+    path = tmp_path / "fr.txt"
+    path.write_text("Le président a rencontré son homologue à Paris pour discuter de la crise "
+                    "dans la région.", encoding="utf-8")
+
+    assert isinstance(read_all(path, options=ReadOptions(english_only=False))[0], Article)
+
+
+@pytest.mark.parametrize(
+    "value", ["2021-02-30", "2021-13-01", "0001-01-01", "9999-12-31", "", "yesterday", None, 7]
+)
+def test_missing_impossible_or_implausible_dates_keep_the_article_undated(
+    tmp_path: Path, value: object
+) -> None:
+    path = tmp_path / "dates.jsonl"
+    path.write_text(json.dumps({"id": "d", "text": "Envoys met.", "date": value}))
+
+    article = only_article(read_all(path))
+
+    assert (article.pub_date, article.reference_date) == (None, None)
+
+
+def test_lone_surrogates_from_json_escapes_become_replacement_characters(tmp_path: Path) -> None:
+    path = tmp_path / "odd.jsonl"
+    path.write_text('{"id": "x\\ud800", "text": "Envoys \\udc80met.", "title": "T\\ud83d"}')
+
+    article = only_article(read_all(path))
+
+    assert (article.id, article.text, article.title) == ("x\ufffd", "Envoys \ufffdmet.", "T\ufffd")
+    json.dumps(article.id, ensure_ascii=False).encode("utf-8")  # writable as UTF-8
+
+
+def test_deeply_nested_json_line_is_rejected_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n" + json.dumps({"text": "Envoys met."}))
+
+    items = read_all(path)
+
+    assert isinstance(items[0], Reject) and isinstance(items[1], Article)
+
+
+@pytest.mark.parametrize(("name", "content"), [("empty.json", ""), ("empty.csv", "")])
+def test_empty_json_or_csv_file_is_rejected_as_empty(tmp_path: Path, name: str,
+                                                     content: str) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+
+    assert "empty" in only_reject(read_all(path)).reason
