@@ -10,6 +10,7 @@ two sides" to the last pair of parties. News media are never actors.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from spacy.tokens import Span, Token
 
@@ -22,6 +23,7 @@ from accord.knowledge import (
     titles,
 )
 from accord.model import Actor
+from accord.offices import resolve_person
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
@@ -42,6 +44,7 @@ class ArticleMemory:
     """What the article has established so far, for names and pronouns used later."""
 
     home_country: str | None = None
+    on: date | None = None  # the article's reference date, for office holders
     people: dict[str, Actor] = field(default_factory=dict)
     last_speaker: Actor | None = None
     last_pair: list[Actor] = field(default_factory=list)
@@ -177,8 +180,10 @@ def _person_name(tokens: list[Token], taken: set[int], head: Token) -> str | Non
     """The longest run of proper nouns not used by a place, organisation or title."""
     runs: list[list[Token]] = []
     for token in tokens:
-        usable = (token.pos_ == "PROPN" and token.i not in taken
-                  and token.lower_ not in HONORIFICS and token.text[:1].isupper())
+        # "Moon Jae-in", "Kassym-Jomart": hyphens and the piece after one stay in the name.
+        joined = _word_hyphen(token) or (token.i > 0 and _word_hyphen(token.doc[token.i - 1]))
+        usable = token.i not in taken and (joined or (
+            token.pos_ == "PROPN" and token.lower_ not in HONORIFICS and token.text[:1].isupper()))
         if usable and runs and runs[-1][-1].i == token.i - 1:
             runs[-1].append(token)
         elif usable:
@@ -186,12 +191,14 @@ def _person_name(tokens: list[Token], taken: set[int], head: Token) -> str | Non
     if not runs:
         return None
     best = max(runs, key=lambda run: (head in run, len(run)))
-    return " ".join(token.text for token in best)
+    while best and _word_hyphen(best[-1]):
+        best = best[:-1]
+    return best[0].doc[best[0].i : best[-1].i + 1].text if best else None
 
 
 def _span_text(tokens: list[Token]) -> str:
     doc = tokens[0].doc
-    return doc[tokens[0].i : tokens[-1].i + 1].text
+    return doc[tokens[0].i : tokens[-1].i + 1].text.strip()
 
 
 def _pronoun_actors(head: Token, memory: ArticleMemory,
@@ -253,12 +260,74 @@ def resolve_phrase(head: Token, memory: ArticleMemory,
     if head.pos_ == "PRON":
         actors = _pronoun_actors(head, memory, avoid or set())
         return Mention(actors, covered) if actors else None
-    special = _pair_actors(tokens, head, memory) or _the_country(
-        tokens, head, memory, avoid or set())
+    actors = _resolve_tokens(tokens, head, memory, avoid or set())
+    return Mention(actors, covered) if actors else None
+
+
+def _resolve_tokens(tokens: list[Token], head: Token, memory: ArticleMemory,
+                    avoid: set) -> list[Actor]:
+    special = (_pair_actors(tokens, head, memory) or _the_country(tokens, head, memory, avoid)
+               or _officials_of_several(tokens, head))
     if special:
-        return Mention(special, covered)
+        return special
     actor = _resolve_named(tokens, head, memory)
-    return Mention([actor], covered) if actor else None
+    return [actor] if actor else []
+
+
+def _officials_of_several(tokens: list[Token], head: Token) -> list[Actor] | None:
+    """'the presidents of China and Kyrgyzstan': one official of each state."""
+    title = titles().get(head.lower_) or titles().get(head.lemma_.lower())
+    if head.tag_ != "NNS" or title is None:
+        return None
+    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
+        states = [pobj for pobj in prep.children if pobj.dep_ == "pobj"]
+        states = [s for pobj in states for s in (pobj, *pobj.conjuncts)]
+        entries = [lookup_name(state.text) for state in states]
+        if len(entries) >= 2 and all(entries):
+            sector = title.sector if title.sector != "GOV" else "GOV"
+            return [Actor(code=entry.code, sector=entry.sector or sector,
+                          entity_text=_span_text(tokens)) for entry in entries if entry]
+    return None
+
+
+def coordinated_parts(head: Token) -> list[list[Token]] | None:
+    """The parts of a coordinated subject, split at 'and' and commas, when the parser buried
+    the coordination inside a name ('Chinese President Xi Jinping and Kyrgyz President Sadyr
+    Japarov' parsed as one phrase). None when the phrase is not coordinated."""
+    tokens = [t for t in head.subtree if not _under_clause_or_pp(t, head)]
+    if not any(t.lower_ == "and" and t.dep_ == "cc" for t in tokens):
+        return None
+    parts: list[list[Token]] = [[]]
+    for token in tokens:
+        if (token.dep_ == "cc" and token.lower_ == "and") or (
+                token.text == "," and token.dep_ == "punct"):
+            parts.append([])
+        elif token.dep_ != "cc":
+            parts[-1].append(token)
+    parts = [part for part in parts if any(t.pos_ in {"PROPN", "NOUN"} for t in part)]
+    return parts if len(parts) >= 2 else None
+
+
+def _under_clause_or_pp(token: Token, head: Token) -> bool:
+    current = token
+    while current != head and current.head != current:
+        if current.dep_ in {"relcl", "acl", "advcl"} or (
+                current.dep_ == "prep" and current.lower_ not in PHRASE_PREPS):
+            return True
+        current = current.head
+    return False
+
+
+def resolve_parts(parts: list[list[Token]], memory: ArticleMemory, avoid: set) -> Mention | None:
+    actors: list[Actor] = []
+    for part in parts:
+        head = max(part, key=lambda t: (t.pos_ in {"PROPN", "NOUN", "PRON"}, t.i))
+        if head.pos_ == "PRON":
+            actors.extend(_pronoun_actors(head, memory, avoid) or [])
+        else:
+            actors.extend(_resolve_tokens(part, head, memory, avoid))
+    covered = {t.i for part in parts for t in part}
+    return Mention(actors, covered) if actors else None
 
 
 def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> Actor | None:
@@ -279,6 +348,8 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     office = " and ".join(off for title, off, _ in title_hits if title.kind == "person") or None
     if known and code in (None, known.code):
         code, sector, office = known.code, sector or known.sector, office or known.office
+    elif person and not known:
+        code, sector, office = _office_holder(person, memory.on, code, sector, office, title_hits)
     if code is None and title_hits and not person:
         # "police", "protesters": domestic actors of the state the story is about just now.
         recent = memory.recent_countries(set())
@@ -294,6 +365,21 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         memory.remember_plural([actor])
     memory.remember_country(code)
     return actor
+
+
+Coded = tuple[str | None, str | None, str | None]  # code, sector, office
+
+
+def _office_holder(person: str, on: date | None, code: str | None, sector: str | None,
+                   office: str | None, title_hits: list) -> Coded:
+    """A named office holder: the state and office valid on the article's date (ELI once the
+    tenure is over). A title written in the text outranks the table ("former", an IGO post)."""
+    match = resolve_person(person, on)
+    if match is None or code not in (None, match.code):
+        return code, sector, office
+    if title_hits:
+        return match.code, sector, office
+    return match.code, match.sector or "GOV", match.office
 
 
 def _code_and_sector(names: list[tuple[NameEntry, set[int]]],

@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from accord.actors import ArticleMemory, Mention, resolve_phrase
+from accord.actors import (
+    ArticleMemory,
+    Mention,
+    coordinated_parts,
+    resolve_parts,
+    resolve_phrase,
+)
 from accord.knowledge import TriggerPattern, context_keywords, trigger_patterns
 from accord.model import Actor
 
@@ -160,8 +166,10 @@ def resolve_group(head: Token, memory: ArticleMemory, avoid: set | None = None) 
     """Resolve a phrase and the phrases coordinated with it ('X and Y') into one mention."""
     actors: list[Actor] = []
     tokens: set[int] = set()
-    for token in _heads_with_conjuncts(head):
-        mention = resolve_phrase(token, memory, avoid)
+    parts = coordinated_parts(head) if head.dep_ != "conj" else None
+    mentions = ([resolve_parts(parts, memory, avoid or set())] if parts else
+                [resolve_phrase(token, memory, avoid) for token in _heads_with_conjuncts(head)])
+    for mention in mentions:
         if mention:
             actors.extend(mention.actors)
             tokens |= mention.tokens
@@ -177,15 +185,23 @@ def merge_title_fragments(actors: list[Actor]) -> list[Actor]:
     merged: list[Actor] = []
     for actor in actors:
         previous = merged[-1] if merged else None
-        if (previous and previous.office and not previous.name and actor.name
-                and actor.code in (None, previous.code)):
+        if previous and _same_person(previous, actor):
             office = " and ".join(filter(None, [previous.office, actor.office]))
-            merged[-1] = Actor(code=previous.code, sector=previous.sector,
+            merged[-1] = Actor(code=previous.code or actor.code,
+                               sector=previous.sector or actor.sector,
                                entity_text=f"{previous.entity_text} and {actor.entity_text}",
-                               name=actor.name, office=office)
+                               name=previous.name or actor.name, office=office)
         else:
             merged.append(actor)
     return merged
+
+
+def _same_person(first: Actor, second: Actor) -> bool:
+    """A title without a name next to a name without a title (either order), same state."""
+    compatible = None in (first.code, second.code) or first.code == second.code
+    title_then_name = bool(first.office and not first.name and second.name)
+    name_then_title = bool(first.name and not first.office and second.office and not second.name)
+    return compatible and (title_then_name or name_then_title)
 
 
 def _recipient_heads(verb: Token) -> list[Token]:

@@ -37,7 +37,7 @@ def article_setting(article: Article, doc: Doc) -> ArticleSetting:
     dateline = (where.resolve_dateline(article.dateline_place, mentioned)
                 if article.dateline_place else None)
     home = dateline.country_code if dateline else None
-    memory = ArticleMemory(home_country=home)
+    memory = ArticleMemory(home_country=home, on=article.reference_date)
     return ArticleSetting(article, memory, dateline, mentioned)
 
 

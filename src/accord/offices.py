@@ -1,0 +1,254 @@
+"""Dated knowledge of who held a state's top offices, read from `data/office_holders.tsv`.
+
+Owns the tenure table (heads of state and government, foreign ministers, 2010-2025) and the
+questions asked of it: which tenures a name refers to, what a named person was on a given day
+(GOV while in office, ELI once they have left it) and who held an office on a day. The coder
+uses it so that "Qin Gang" is China's Foreign Minister in March 2023 and a former official in
+2024, without anyone editing a dictionary when governments change.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from accord.knowledge import read_table, split_values
+
+DATA_FILE = "office_holders.tsv"
+OFFICES = ("head_of_state", "head_of_government", "prime_minister", "foreign_minister")
+DEFAULT_TITLES = {
+    "head_of_state": "President",
+    "head_of_government": "Prime Minister",
+    "prime_minister": "Prime Minister",
+    "foreign_minister": "Foreign Minister",
+}
+SHARED_MARK = "~"
+APPROXIMATE_MARK = "?"
+# When one shared short form fits several people of the same state on a day, the highest office
+# is the likelier referent ("Rajapaksa" in 2020 is the president before the prime minister).
+OFFICE_RANK = {office: rank for rank, office in enumerate(OFFICES)}
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """One person's continuous time in one office; `end` is the first day out of office
+    (or, marked with "?", the last day the holder is known to have held it)."""
+
+    code: str
+    office: str
+    title: str
+    name: str
+    variants: tuple[str, ...]
+    start: date
+    end: date | None
+    start_is_bound: bool = False
+    end_is_bound: bool = False
+    sector: str = "GOV"
+
+    def holds_on(self, day: date) -> bool | None:
+        """True in office, False certainly not, None when a "?" bound leaves it open."""
+        if day < self.start:
+            return None if self.start_is_bound else False
+        if self.end is not None and self.end_is_bound:
+            # A "?" end is the last day the holder is known to have been in office.
+            return True if day <= self.end else None
+        return self.end is None or day < self.end
+
+    def span(self) -> str:
+        start = self.start.isoformat() + (APPROXIMATE_MARK if self.start_is_bound else "")
+        end = (self.end.isoformat() + (APPROXIMATE_MARK if self.end_is_bound else "")
+               if self.end else "")
+        return f"{start} to {end or 'present'}"
+
+    def row(self) -> str:
+        """The tenure written back as its data-file row, for explanations."""
+        office = self.office if self.title == DEFAULT_TITLES[self.office] else (
+            f"{self.office}:{self.title}")
+        start, _, end = self.span().partition(" to ")
+        return "\t".join([self.code, office, self.name, "|".join(self.variants), start,
+                          "" if end == "present" else end, self.sector])
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    """What a personal name meant on a day: state, sector, office and why."""
+
+    code: str
+    sector: str | None  # GOV in office, ELI former official, None when the table cannot tell
+    office: str
+    name: str
+    tenure: Tenure
+    reason: str
+
+
+def parse_bound(cell: str) -> tuple[date | None, bool]:
+    """'2020-11-01?' -> (date, True); '' -> (None, False)."""
+    text = cell.strip()
+    if not text:
+        return None, False
+    is_bound = text.endswith(APPROXIMATE_MARK)
+    return date.fromisoformat(text.rstrip(APPROXIMATE_MARK)), is_bound
+
+
+def parse_row(row: dict[str, str]) -> Tenure:
+    office, _, title = row["office"].partition(":")
+    if office not in DEFAULT_TITLES:
+        raise ValueError(f"{DATA_FILE}: unknown office {row['office']!r} for {row['name']}")
+    start, start_is_bound = parse_bound(row["start"])
+    end, end_is_bound = parse_bound(row["end"])
+    if start is None:
+        raise ValueError(f"{DATA_FILE}: {row['name']} has no start date")
+    return Tenure(code=row["code"], office=office, title=title or DEFAULT_TITLES[office],
+                  name=row["name"], variants=tuple(split_values(row["variants"])),
+                  start=start, end=end, start_is_bound=start_is_bound,
+                  end_is_bound=end_is_bound, sector=row["sector"] or "GOV")
+
+
+@lru_cache(maxsize=1)
+def tenures() -> tuple[Tenure, ...]:
+    """Every tenure in file order (the order breaks ties between a monarch's realms)."""
+    return tuple(parse_row(row) for row in read_table(DATA_FILE))
+
+
+def name_key(text: str) -> str:
+    """Compare names without accents, apostrophe styles or extra spaces; one-word names keep
+    their case so that a surname such as "Talon" or "Wade" does not match the common noun."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    for mark in ("\u2019", "\u02bb", "\u2018", "`"):
+        plain = plain.replace(mark, "'")
+    words = plain.replace("\u0131", "i").split()
+    joined = " ".join(words)
+    return joined if len(words) == 1 else joined.casefold()
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    people: dict[str, frozenset[str]]  # name key -> canonical names
+    shared: frozenset[str]  # keys written with "~": several people may answer to them
+    by_person: dict[str, tuple[Tenure, ...]]
+
+
+@lru_cache(maxsize=1)
+def name_index() -> NameIndex:
+    people: dict[str, set[str]] = defaultdict(set)
+    shared: set[str] = set()
+    by_person: dict[str, list[Tenure]] = defaultdict(list)
+    for tenure in tenures():
+        by_person[tenure.name].append(tenure)
+        people[name_key(tenure.name)].add(tenure.name)
+        for variant in tenure.variants:
+            key = name_key(variant.removeprefix(SHARED_MARK))
+            people[key].add(tenure.name)
+            if variant.startswith(SHARED_MARK):
+                shared.add(key)
+    return NameIndex(
+        people={key: frozenset(names) for key, names in people.items()},
+        shared=frozenset(shared),
+        by_person={name: tuple(found) for name, found in by_person.items()},
+    )
+
+
+def people_named(name: str) -> list[str]:
+    """Canonical names of everyone the name can refer to, in file order."""
+    index = name_index()
+    found = index.people.get(name_key(name), frozenset())
+    return [person for person in index.by_person if person in found]
+
+
+def holders_named(name: str) -> list[Tenure]:
+    """All tenures of the people a full name, variant or surname refers to, oldest first."""
+    index = name_index()
+    found = [tenure for person in people_named(name) for tenure in index.by_person[person]]
+    return sorted(found, key=lambda tenure: (tenure.start, OFFICE_RANK[tenure.office]))
+
+
+def _best(candidates: list[Tenure]) -> Tenure:
+    """The highest office; among equals, the earliest row (a monarch's first realm)."""
+    order = _file_order()
+    return min(candidates, key=lambda tenure: (OFFICE_RANK[tenure.office], order[tenure]))
+
+
+@lru_cache(maxsize=1)
+def _file_order() -> dict[Tenure, int]:
+    return {tenure: position for position, tenure in enumerate(tenures())}
+
+
+def _single_state(candidates: list[Tenure]) -> bool:
+    people = {tenure.name for tenure in candidates}
+    return len(people) == 1 or len({tenure.code for tenure in candidates}) == 1
+
+
+def _match(tenure: Tenure, sector: str | None, reason: str) -> PersonMatch:
+    office = tenure.title if sector != "ELI" else f"former {tenure.title}"
+    return PersonMatch(code=tenure.code, sector=sector, office=office, name=tenure.name,
+                       tenure=tenure, reason=reason)
+
+
+def _describe(tenure: Tenure) -> str:
+    return f"{tenure.name}, {tenure.title} of {tenure.code}, {tenure.span()}"
+
+
+def resolve_person(name: str, on: date | None = None) -> PersonMatch | None:
+    """What the named person was on `on`: GOV in office, ELI if every tenure had ended.
+
+    None when the name is unknown, when it only names someone whose tenures start later, or
+    when a shared short form fits people of different states. Without a date the most recent
+    tenure decides (GOV if it is still running).
+    """
+    candidates = holders_named(name)
+    if not candidates:
+        return None
+    if on is None:
+        return _latest(candidates)
+    active = [tenure for tenure in candidates if tenure.holds_on(on) is True]
+    if active:
+        if not _single_state(active):
+            return None
+        chosen = _best(active)
+        return _match(chosen, "GOV", f"in office on {on.isoformat()}: {_describe(chosen)}")
+    ended = [tenure for tenure in candidates if _has_ended(tenure, on)]
+    uncertain = [tenure for tenure in candidates
+                 if tenure.holds_on(on) is None and tenure not in ended]
+    if uncertain and _single_state(uncertain):
+        chosen = _best(uncertain)
+        return _match(chosen, None, f"the table does not say whether {chosen.name} still "
+                                    f"held office on {on.isoformat()}: {_describe(chosen)}")
+    if not ended or not _single_state(ended):
+        return None
+    chosen = max(ended, key=lambda tenure: (tenure.end, -OFFICE_RANK[tenure.office]))
+    return _match(chosen, "ELI", f"out of office on {on.isoformat()}; last tenure: "
+                                 f"{_describe(chosen)}")
+
+
+def _has_ended(tenure: Tenure, on: date) -> bool:
+    """Over by `on`: past an exact end, or past a "?" end with someone else in the office."""
+    if tenure.end is None or on < tenure.end:
+        return False
+    if not tenure.end_is_bound:
+        return True
+    if on == tenure.end:
+        return False
+    successor = holder_of(tenure.code, tenure.office, on)
+    return successor is not None and successor.name != tenure.name
+
+
+def _latest(candidates: list[Tenure]) -> PersonMatch:
+    newest_start = max(tenure.start for tenure in candidates)
+    chosen = _best([tenure for tenure in candidates if tenure.start == newest_start])
+    if chosen.end is None:
+        return _match(chosen, "GOV", f"no date given; still in office: {_describe(chosen)}")
+    if chosen.end_is_bound:
+        return _match(chosen, None, f"no date given; end of tenure unknown: {_describe(chosen)}")
+    return _match(chosen, "ELI", f"no date given; most recent tenure ended: {_describe(chosen)}")
+
+
+def holder_of(code: str, office: str, on: date) -> Tenure | None:
+    """Who held `office` (head_of_state, head_of_government, ...) of state `code` on `on`."""
+    for tenure in tenures():
+        if tenure.code == code and tenure.office == office and tenure.holds_on(on) is True:
+            return tenure
+    return None
