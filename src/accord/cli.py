@@ -61,20 +61,38 @@ def build_parser() -> argparse.ArgumentParser:
                             help="plv: PLV TSV sentences; plover: PLOVER JSON/JSONL records")
     evaluation.add_argument("path")
     evaluation.add_argument("--limit", type=int, help="score only the first N items")
+    evaluation.add_argument("--marked", action="store_true",
+                            help="plv: read marked_sentence and type the candidate whose "
+                                 "parties overlap the <s>/<t> marks")
+    evaluation.add_argument("--cv", type=int, metavar="K",
+                            help="K-fold cross-validation: train on K-1 folds, score the other")
+    evaluation.add_argument("--seed", type=int, help="fold shuffling and training seed")
+    evaluation.add_argument("--rules-only", action="store_true",
+                            help="score the trigger patterns alone, without the trained model")
+
+    training = commands.add_parser("train", help="train the event-type model from gold files")
+    training.add_argument("--data", nargs="+", required=True, metavar="PATH",
+                          help="PLV TSV, PLOVER JSON/JSONL, or accord training TSV files")
+    training.add_argument("--seed", type=int, help="training seed")
+    training.add_argument("--out", help="where to write the model (default: the packaged one)")
+    training.add_argument("--no-authored", action="store_true",
+                          help="leave out accord's authored examples")
 
     info = commands.add_parser("info", help="versions of accord, its model and data files")
     info.add_argument("--json", action="store_true")
     for add_store_parser in (_add_cluster_parser, _add_recode_parser, _add_dyad_parser,
                              _add_export_parser):
         add_store_parser(commands)
+    _add_actors_parser(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"code": run_code, "events": run_events, "top-dyads": run_top_dyads,
-                "eval": run_eval, "info": run_info, "cluster": run_cluster,
-                "recode": run_recode, "dyad": run_dyad, "export": run_export}
+                "eval": run_eval, "train": run_train, "info": run_info, "cluster": run_cluster,
+                "recode": run_recode, "dyad": run_dyad, "export": run_export,
+                "actors": run_actors}
     try:
         return handlers[args.command](args)
     except UsageError as error:
@@ -261,17 +279,47 @@ def run_top_dyads(args: argparse.Namespace) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from accord import evaluate
+    from accord import classify, evaluate
 
     if not Path(args.path).is_file():
         raise UsageError(f"no gold file at {args.path}")
     if args.kind == "plv":
-        items = evaluate.read_plv(args.path)
-        scores = evaluate.evaluate(islice(items, args.limit), evaluate.PLV_LABELS)
+        items = islice(evaluate.read_plv(args.path, marked=args.marked), args.limit)
+        label_map = evaluate.PLV_LABELS
     else:
-        items = evaluate.read_plover_json(args.path)
-        scores = evaluate.evaluate(islice(items, args.limit))
-    print(evaluate.report(scores, f"accord {__version__} on {args.kind} gold: {args.path}"))
+        items = islice(evaluate.read_plover_json(args.path), args.limit)
+        label_map = {}
+    title = f"accord {__version__} on {args.kind} gold: {args.path}"
+    if args.cv:
+        if args.cv < 2:
+            raise UsageError("--cv needs at least 2 folds")
+        seed = classify.DEFAULT_SEED if args.seed is None else args.seed
+        authored = evaluate.read_authored(classify.AUTHORED_PATH)
+        folds, pooled = evaluate.cross_validate(items, args.cv, seed, label_map, authored)
+        print(evaluate.fold_report(folds) + "\n")
+        print(evaluate.report(pooled, f"{title} ({args.cv}-fold CV, seed {seed}, pooled)"))
+        return 0
+    scores = evaluate.evaluate(items, label_map, use_model=not args.rules_only)
+    print(evaluate.report(scores, title + (" (marked)" if args.marked else "")))
+    return 0
+
+
+def run_train(args: argparse.Namespace) -> int:
+    import time
+
+    from accord import classify
+
+    missing = [path for path in args.data if not Path(path).is_file()]
+    if missing:
+        raise UsageError(f"no training file at {', '.join(missing)}")
+    seed = classify.DEFAULT_SEED if args.seed is None else args.seed
+    started = time.perf_counter()
+    model, examples = classify.train(args.data, seed=seed, include_authored=not args.no_authored)
+    out = Path(args.out) if args.out else classify.MODEL_PATH
+    model.save(out)
+    print(f"accord: trained on {examples} examples ({len(model.feature_index)} features, "
+          f"{len(model.classes)} classes) in {time.perf_counter() - started:.1f} s; "
+          f"wrote {out}", file=sys.stderr)
     return 0
 
 
@@ -420,6 +468,82 @@ def run_export(args: argparse.Namespace) -> int:
         written = export_events(store, args.format, args.out)
     print(f"accord: wrote {written} row(s) to {args.out}", file=sys.stderr)
     return 0
+
+
+# ---------------------------------------------------------------- actors lookup
+
+
+def _add_actors_parser(commands: argparse._SubParsersAction) -> None:
+    actors = commands.add_parser("actors", help="actor knowledge: how names resolve")
+    actor_commands = actors.add_subparsers(dest="actors_command", required=True)
+    lookup = actor_commands.add_parser(
+        "lookup", help="show how a name, title or phrase resolves to a code and sector, and why")
+    lookup.add_argument("name", nargs="+", metavar="NAME", help='e.g. "Wang Yi" or Kremlin')
+    lookup.add_argument("--date", help="the article date, YYYY-MM-DD (default: latest tenure)")
+    lookup.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run_actors(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    name = " ".join(args.name).strip()
+    try:
+        day = date.fromisoformat(args.date) if args.date else None
+    except ValueError as error:
+        raise UsageError(f"--date must be YYYY-MM-DD: {args.date}") from error
+    result = lookup_actor(name, day)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(describe_lookup(result))
+    return 0 if result["code"] or result["sector"] else 1
+
+
+def lookup_actor(name: str, day) -> dict:
+    """Office holders first, then state/organisation/media names, then titles."""
+    from accord.knowledge import name_table, titles
+    from accord.offices import holders_named, resolve_person
+
+    result: dict = {"query": name, "date": day.isoformat() if day else None, "source": None,
+                    "code": None, "sector": None, "office": None, "name": None, "row": None,
+                    "reason": "no office holder, name or title matches"}
+    known = holders_named(name)
+    person = resolve_person(name, day)
+    if person:
+        return result | {"source": "office_holders.tsv", "code": person.code,
+                         "sector": person.sector, "office": person.office, "name": person.name,
+                         "row": person.tenure.row(), "reason": person.reason}
+    if known:
+        spans = "; ".join(f"{t.name}, {t.title} of {t.code}, {t.span()}" for t in known)
+        result["reason"] = f"known office holder(s), none matching the date: {spans}"
+    stripped = name.removeprefix("the ").removeprefix("The ")
+    entry = name_table().get(name) or name_table().get(stripped)
+    if entry:
+        source = {"organisation": "organisations.tsv", "media": "media.tsv"}.get(
+            entry.kind, "countries.tsv")
+        return result | {"source": source, "code": entry.code, "sector": entry.sector,
+                         "name": entry.canonical, "row": f"{entry.kind}: {entry.canonical}",
+                         "reason": f"{entry.kind} name of {entry.canonical}"}
+    title = titles().get(name.lower())
+    if title:
+        return result | {"source": "titles.tsv", "sector": title.sector, "office": title.office,
+                         "row": f"{name.lower()}\t{title.sector}\t{title.office or ''}\t"
+                                f"{title.kind}",
+                         "reason": f"a {title.kind} title; the state comes from the context"}
+    return result
+
+
+def describe_lookup(result: dict) -> str:
+    when = f" on {result['date']}" if result["date"] else ""
+    lines = [f"{result['query']}{when}",
+             f"  code:    {result['code'] or '-'}",
+             f"  sector:  {result['sector'] or '-'}",
+             f"  office:  {result['office'] or '-'}",
+             f"  name:    {result['name'] or '-'}",
+             f"  source:  {result['source'] or '-'}",
+             f"  row:     {(result['row'] or '-').replace(chr(9), ' | ')}",
+             f"  reason:  {result['reason']}"]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -1,19 +1,27 @@
 """Scoring the coder against gold data given by path: PLV sentences (TSV) and PLOVER JSON records.
 
 Owns the gold-data readers and the metrics: accuracy, per-type precision/recall/F1, macro-F1
-over the gold labels, and the confusion matrix. The coder's answer for a text is its primary
-event: the candidate with the highest confidence (or NONE when it finds no event).
+over the gold labels, the confusion matrix, and k-fold cross-validation of the event-type model.
+The coder's answer for a text is its primary event: the rule candidates of the sentence rescored
+by the model (`classify.rescore`), the most confident first; with PLV's <s>/<t> marks, the
+candidate whose parties overlap them; when the rules find nothing, the model's own type.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
+import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spacy.tokens import Span
+
+from accord import classify
+from accord.events import Candidate
 from accord.knowledge import canonical_type
 from accord.model import Article
 from accord.nlp import parse
@@ -29,6 +37,8 @@ class GoldItem:
     id: str
     text: str
     label: str
+    source: tuple[int, int] | None = None  # character span of a marked source, if any
+    target: tuple[int, int] | None = None
 
 
 @dataclass
@@ -75,14 +85,48 @@ class Scores:
 # ---------------------------------------------------------------- gold readers
 
 
-def read_plv(path: str | Path) -> Iterator[GoldItem]:
-    """PLV TSV: the raw `sentence` (no actor/target marks) and its `gold_root`."""
-    column = "sentence"
+MARK = re.compile(r"</?[st]>")
+
+
+def strip_marks(marked: str) -> tuple[str, tuple[int, int] | None, tuple[int, int] | None]:
+    """PLV's `marked_sentence` without its <s>/<t> tags, and the character spans they enclosed."""
+    text: list[str] = []
+    spans: dict[str, list[int]] = {}
+    position = 0
+    for match in MARK.finditer(marked):
+        text.append(marked[position:match.start()])
+        tag = match.group()
+        offset = sum(len(part) for part in text)
+        spans.setdefault(tag.strip("</>"), []).append(offset)
+        position = match.end()
+    text.append(marked[position:])
+
+    def span(key: str) -> tuple[int, int] | None:
+        found = spans.get(key, [])
+        return (found[0], found[1]) if len(found) >= 2 else None
+
+    return "".join(text), span("s"), span("t")
+
+
+def read_plv(path: str | Path, marked: bool = False) -> Iterator[GoldItem]:
+    """PLV TSV: the raw `sentence` and its `gold_root`; with `marked`, the text comes from
+    `marked_sentence` and keeps the character spans of the marked source and target."""
     with open(path, encoding="utf-8", newline="") as handle:
         for number, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=1):
-            text, label = (row.get(column) or "").strip(), (row.get("gold_root") or "").strip()
-            if text and label:
-                yield GoldItem(str(row.get("sentence_id") or number), text, label.upper())
+            text, label = (row.get("sentence") or "").strip(), (row.get("gold_root") or "").strip()
+            if not (text and label):
+                continue
+            item = GoldItem(str(row.get("sentence_id") or number), text, label.upper())
+            if marked and (row.get("marked_sentence") or "").strip():
+                raw, item.source, item.target = strip_marks(row["marked_sentence"].strip())
+                item.text = raw.strip()
+                shift = len(raw) - len(raw.lstrip())
+                item.source, item.target = _shift(item.source, shift), _shift(item.target, shift)
+            yield item
+
+
+def _shift(span: tuple[int, int] | None, by: int) -> tuple[int, int] | None:
+    return (span[0] - by, span[1] - by) if span else None
 
 
 def read_plover_json(path: str | Path) -> Iterator[GoldItem]:
@@ -97,11 +141,32 @@ def read_plover_json(path: str | Path) -> Iterator[GoldItem]:
             yield GoldItem(str(record.get("id", number)), text, canonical_type(label))
 
 
+def read_authored(path: str | Path) -> list[GoldItem]:
+    """accord's authored training examples (TSV with `text` and `event`), as gold items."""
+    from accord.classify import read_training_file
+
+    if not Path(path).exists():
+        return []
+    return [GoldItem(f"authored-{number}", example.text, example.label)
+            for number, example in enumerate(read_training_file(path), start=1)]
+
+
 # ---------------------------------------------------------------- running the coder
 
 
-def primary_types(items: Iterable[GoldItem]) -> Iterator[tuple[GoldItem, str]]:
-    """The coder's primary event type for each gold text, streaming through one spaCy pass."""
+@dataclass
+class Coded:
+    """A gold item after the one spaCy pass: its primary sentence, the rule candidates there,
+    and the model features (which do not depend on any trained model)."""
+
+    item: GoldItem
+    sentence: Span
+    candidates: list[Candidate]
+    features: dict[str, float]
+
+
+def code_items(items: Iterable[GoldItem]) -> Iterator[Coded]:
+    """Parse each gold text once and keep what typing it needs, streaming."""
     pending: dict[str, GoldItem] = {}
 
     def articles() -> Iterator[Article]:
@@ -111,18 +176,118 @@ def primary_types(items: Iterable[GoldItem]) -> Iterator[tuple[GoldItem, str]]:
             yield Article(id=key, text=item.text)
 
     for article, doc in parse(articles(), batch_size=64):
-        best = max((c for _, _, c in article_candidates(article, doc)),
-                   key=lambda c: c.confidence, default=None)
-        yield pending.pop(article.id), best.event_type if best else NO_EVENT
+        item = pending.pop(article.id)
+        sentence, candidates = classify.primary_sentence(article, doc)
+        if item.source or item.target:
+            sentence, candidates = _marked_sentence(article, doc, item) or (sentence, candidates)
+        yield Coded(item, sentence, candidates, classify.sentence_features(sentence, candidates))
 
 
-def evaluate(items: Iterable[GoldItem], label_map: dict[str, str] | None = None) -> Scores:
+def _marked_sentence(article: Article, doc, item: GoldItem) -> tuple[Span, list] | None:
+    """The sentence holding the marked source, with its candidates."""
+    anchor = (item.source or item.target)[0]
+    by_sentence: dict[int, tuple[Span, list]] = {}
+    for sent, index, candidate in article_candidates(article, doc):
+        by_sentence.setdefault(index, (sent, []))[1].append(candidate)
+    for sent, candidates in by_sentence.values():
+        if sent.start_char <= anchor < sent.end_char:
+            return sent, candidates
+    return None
+
+
+def predicted_type(coded: Coded, model: classify.TypeModel | None,
+                   use_model: bool = True) -> str:
+    """The coder's primary type for one item: rule candidates rescored by the model, the marked
+    candidate when the item has marks, the model's own type when the rules found nothing."""
+    candidates = [copy.copy(c) for c in coded.candidates]
+    if use_model and model is not None:
+        if not candidates:
+            probabilities = model.probabilities(coded.features)
+            return classify.decide(probabilities, []).event_type
+        marked = _marked_candidate(coded.item, candidates)
+        candidates = classify.rescore(coded.sentence, candidates, model, primary=marked,
+                                      features=coded.features)
+        return (marked or candidates[0]).event_type
+    marked = _marked_candidate(coded.item, candidates)
+    best = marked or max(candidates, key=lambda c: c.confidence, default=None)
+    return best.event_type if best else NO_EVENT
+
+
+def _marked_candidate(item: GoldItem, candidates: list[Candidate]) -> Candidate | None:
+    """The candidate whose parties overlap the marked source and target (both beat one)."""
+    if not (item.source or item.target) or not candidates:
+        return None
+
+    def overlap(candidate: Candidate) -> tuple[int, float]:
+        doc = candidate.trigger.doc
+        chars = [(doc[i].idx, doc[i].idx + len(doc[i])) for i in candidate.actor_tokens]
+        hits = sum(any(start < span[1] and end > span[0] for start, end in chars)
+                   for span in (item.source, item.target) if span)
+        return hits, candidate.confidence
+
+    best = max(candidates, key=overlap)
+    return best if overlap(best)[0] else None
+
+
+def evaluate(items: Iterable[GoldItem], label_map: dict[str, str] | None = None,
+             model: classify.TypeModel | None = None, use_model: bool = True) -> Scores:
+    """Score the coder (rules plus the shipped model, or `model`) on gold items."""
+    model = model or (classify.load_model() if use_model else None)
+    return score_coded(list(code_items(items)), label_map, model, use_model)
+
+
+def score_coded(coded: Sequence[Coded], label_map: dict[str, str] | None,
+                model: classify.TypeModel | None, use_model: bool = True) -> Scores:
     label_map = label_map or {}
-    gold, predicted = [], []
-    for item, event_type in primary_types(items):
-        gold.append(label_map.get(item.label, item.label))
-        predicted.append(label_map.get(event_type, event_type))
-    return Scores(gold, predicted)
+    gold = [label_map.get(c.item.label, c.item.label) for c in coded]
+    predicted = [predicted_type(c, model, use_model) for c in coded]
+    return Scores(gold, [label_map.get(p, p) for p in predicted])
+
+
+# ---------------------------------------------------------------- cross-validation
+
+
+@dataclass
+class FoldResult:
+    fold: int
+    train_size: int
+    scores: Scores
+
+
+def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classify.DEFAULT_SEED,
+                   label_map: dict[str, str] | None = None,
+                   extra_training: Sequence[GoldItem] = ()) -> tuple[list[FoldResult], Scores]:
+    """Train on all folds but one and score the one left out, for each fold (stratified by
+    label, shuffled with `seed`). `extra_training` (accord's authored examples) joins every
+    training set and is never scored. Returns the folds and the pooled scores."""
+    from sklearn.model_selection import StratifiedKFold
+
+    coded = list(code_items(items))
+    extra = list(code_items(extra_training))
+    labels = [c.item.label for c in coded]
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    results: list[FoldResult] = []
+    pooled: list[tuple[int, str, str]] = []
+    for number, (train, test) in enumerate(splitter.split(labels, labels), start=1):
+        training = [coded[i] for i in train] + extra
+        model = classify.fit([c.features for c in training], [c.item.label for c in training],
+                             seed=seed)
+        scores = score_coded([coded[i] for i in test], label_map, model)
+        results.append(FoldResult(number, len(training), scores))
+        pooled += [(i, g, p) for i, g, p in zip(test, scores.gold, scores.predicted, strict=True)]
+    pooled.sort()
+    return results, Scores([g for _, g, _ in pooled], [p for _, _, p in pooled])
+
+
+def fold_report(results: Sequence[FoldResult]) -> str:
+    lines = [f"{'fold':<6} {'train':>6} {'test':>6} {'accuracy':>9} {'macro-F1':>9}"]
+    for result in results:
+        lines.append(f"{result.fold:<6} {result.train_size:6d} {len(result.scores.gold):6d} "
+                     f"{result.scores.accuracy:9.3f} {result.scores.macro_f1:9.3f}")
+    accuracy = sum(r.scores.accuracy for r in results) / len(results)
+    macro = sum(r.scores.macro_f1 for r in results) / len(results)
+    lines.append(f"{'mean':<6} {'':>6} {'':>6} {accuracy:9.3f} {macro:9.3f}")
+    return "\n".join(lines)
 
 
 def report(scores: Scores, title: str) -> str:

@@ -1,0 +1,388 @@
+"""The trained event-type model and how it combines with the trigger patterns.
+
+Owns the sentence features the model reads (the rule coder's candidate types and confidences,
+trigger and root lemmas with their objects and particles, negation and modality cues, the
+dependency roles around the trigger, lemma n-grams, the parser's own token vectors), the model
+weights shipped in `data/models/event_type.npz`, training from gold files, and `rescore`, which
+turns the patterns' guesses and the model's probabilities into one type and one confidence.
+
+The shipped model is a multinomial logistic regression stored as plain arrays, so coding needs
+numpy only; scikit-learn is needed to train. PLV's gold labels merge CONCEDE and RETREAT into
+YIELD, so the model does too, and the patterns say which of the two a YIELD is.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from spacy.tokens import Span, Token
+
+from accord.knowledge import canonical_type, plover_types
+
+MODEL_PATH = Path(__file__).parent / "data" / "models" / "event_type.npz"
+AUTHORED_PATH = Path(__file__).parent / "data" / "training" / "authored.tsv"
+YIELD = "YIELD"
+YIELD_PARTS = ("CONCEDE", "RETREAT")
+DEFAULT_SEED = 13
+DEFAULT_C = 2.0
+# Where the patterns are sure: a pattern confidence at least this high, with the model not
+# strongly against it, keeps the pattern's type.
+PATTERN_SURE = 0.9
+MODEL_VETO = 0.1
+NEGATION_WORDS = {"not", "n't", "never", "no", "without", "nor"}
+MODAL_WORDS = {"will", "would", "could", "might", "may", "shall", "should", "must", "'ll"}
+NGRAM_WEIGHT = 1.0
+VECTOR_WEIGHT = 0.5
+
+
+# ---------------------------------------------------------------- labels
+
+
+def model_label(event_type: str) -> str:
+    """The label the model predicts for a PLOVER type or a legacy label."""
+    label = event_type.strip().upper()
+    if label == YIELD or canonical_type(label) in YIELD_PARTS:
+        return YIELD
+    return canonical_type(label)
+
+
+# ---------------------------------------------------------------- features
+
+
+def _lemma(token: Token) -> str:
+    if token.like_num:
+        return "#"
+    return token.lemma_.lower()
+
+
+def _content(sent: Span) -> list[Token]:
+    return [t for t in sent if not (t.is_punct or t.is_space)]
+
+
+def _ngrams(sent: Span) -> dict[str, float]:
+    lemmas = [_lemma(t) for t in _content(sent)]
+    grams = [f"w={w}" for w in lemmas]
+    grams += [f"b={a}_{b}" for a, b in zip(lemmas, lemmas[1:], strict=False)]
+    counts: dict[str, float] = {}
+    for gram in grams:
+        counts[gram] = counts.get(gram, 0.0) + 1.0
+    norm = sum(v * v for v in counts.values()) ** 0.5 or 1.0
+    return {key: NGRAM_WEIGHT * value / norm for key, value in counts.items()}
+
+
+def _token_frame(prefix: str, token: Token) -> dict[str, float]:
+    """A verb (or noun) with the lemmas of its object, particle and complement."""
+    lemma = _lemma(token)
+    found = {f"{prefix}={lemma}": 1.0}
+    for child in token.children:
+        dep = child.dep_
+        if dep in {"dobj", "obj", "attr", "acomp", "oprd", "nsubjpass"}:
+            found[f"{prefix}_obj={lemma}>{_lemma(child)}"] = 1.0
+        elif dep in {"prt", "prep", "agent"}:
+            found[f"{prefix}_prep={lemma}+{child.lower_}"] = 1.0
+            for pobj in (g for g in child.children if g.dep_ == "pobj"):
+                found[f"{prefix}_pobj={lemma}+{child.lower_}>{_lemma(pobj)}"] = 1.0
+        elif dep in {"xcomp", "ccomp"}:
+            found[f"{prefix}_comp={lemma}>{_lemma(child)}"] = 1.0
+        elif dep == "neg":
+            found[f"{prefix}_neg"] = 1.0
+        found[f"{prefix}_dep={dep}"] = 1.0
+    return found
+
+
+def _cue_features(sent: Span) -> dict[str, float]:
+    found: dict[str, float] = {}
+    for token in sent:
+        lower = token.lower_
+        if lower in NEGATION_WORDS or token.dep_ == "neg":
+            found["cue=negation"] = 1.0
+        if lower in MODAL_WORDS:
+            found[f"cue=modal_{lower}"] = 1.0
+        if token.pos_ == "VERB":
+            found[f"verb={_lemma(token)}"] = 1.0
+    for ent in sent.ents:
+        found[f"ent={ent.label_}"] = 1.0
+    return found
+
+
+def _candidate_features(candidates: Sequence) -> dict[str, float]:
+    if not candidates:
+        return {"rule=NONE": 1.0}
+    found: dict[str, float] = {}
+    primary = max(candidates, key=lambda c: c.confidence)
+    label = model_label(primary.event_type)
+    found[f"rule={label}"] = 1.0
+    found[f"rule_conf={label}"] = primary.confidence
+    found[f"rule_weight={label}"] = primary.pattern.weight
+    for flag in ("negated", "future", "hypothetical", "reported"):
+        if getattr(primary, flag):
+            found[f"rule_{flag}"] = 1.0
+            found[f"rule_{flag}={label}"] = 1.0
+    found.update(_token_frame("trig", primary.trigger))
+    found[f"trig_type={_lemma(primary.trigger)}|{label}"] = 1.0
+    for candidate in candidates:
+        key = f"cand={model_label(candidate.event_type)}"
+        found[key] = max(found.get(key, 0.0), candidate.confidence)
+        found[f"cand_trig={_lemma(candidate.trigger)}"] = 1.0
+    return found
+
+
+def _vector_features(sent: Span) -> dict[str, float]:
+    """The mean of the parser's contextual token vectors (tok2vec), L2-normalised."""
+    tensor = sent.doc.tensor
+    if tensor is None or not len(tensor) or tensor.shape[0] < sent.end:
+        return {}
+    mean = tensor[sent.start:sent.end].mean(axis=0)
+    norm = float(np.linalg.norm(mean)) or 1.0
+    return {f"vec{i}": VECTOR_WEIGHT * float(v) / norm for i, v in enumerate(mean)}
+
+
+def sentence_features(sent: Span, candidates: Sequence) -> dict[str, float]:
+    """Everything the model reads about one sentence and the rule coder's candidates in it."""
+    features = {"bias": 1.0}
+    features.update(_ngrams(sent))
+    features.update(_cue_features(sent))
+    features.update(_token_frame("root", sent.root))
+    features.update(_candidate_features(candidates))
+    features.update(_vector_features(sent))
+    return features
+
+
+# ---------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class TypeModel:
+    """A multinomial logistic regression over named features, stored as plain arrays."""
+
+    classes: tuple[str, ...]
+    feature_index: dict[str, int]
+    weights: np.ndarray  # (features, classes)
+    bias: np.ndarray  # (classes,)
+
+    def probabilities(self, features: dict[str, float]) -> dict[str, float]:
+        scores = self.bias.copy()
+        for name, value in features.items():
+            row = self.feature_index.get(name)
+            if row is not None:
+                scores += value * self.weights[row]
+        scores -= scores.max()
+        exp = np.exp(scores)
+        exp /= exp.sum()
+        return dict(zip(self.classes, (float(p) for p in exp), strict=True))
+
+    def save(self, path: str | Path) -> None:
+        names = sorted(self.feature_index, key=self.feature_index.get)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, classes=np.array(self.classes), features=np.array(names),
+                            weights=self.weights.astype(np.float32),
+                            bias=self.bias.astype(np.float32))
+
+    @classmethod
+    def load(cls, path: str | Path) -> TypeModel:
+        with np.load(path, allow_pickle=False) as data:
+            names = [str(n) for n in data["features"]]
+            return cls(classes=tuple(str(c) for c in data["classes"]),
+                       feature_index={name: i for i, name in enumerate(names)},
+                       weights=data["weights"].astype(np.float64),
+                       bias=data["bias"].astype(np.float64))
+
+
+@lru_cache(maxsize=1)
+def load_model() -> TypeModel | None:
+    """The shipped model, loaded once per process (None when the package has none)."""
+    return TypeModel.load(MODEL_PATH) if MODEL_PATH.exists() else None
+
+
+def fit(features: Sequence[dict[str, float]], labels: Sequence[str],
+        seed: int = DEFAULT_SEED, c: float = DEFAULT_C) -> TypeModel:
+    """Train the model; the same examples and seed give the same weights."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer(sort=True)
+    matrix = vectorizer.fit_transform(features)
+    targets = [model_label(label) for label in labels]
+    classifier = LogisticRegression(C=c, max_iter=3000, class_weight="balanced",
+                                    random_state=seed, tol=1e-4)
+    classifier.fit(matrix, targets)
+    names = vectorizer.get_feature_names_out()
+    return TypeModel(classes=tuple(str(c) for c in classifier.classes_),
+                     feature_index={str(name): i for i, name in enumerate(names)},
+                     weights=classifier.coef_.T.copy(), bias=classifier.intercept_.copy())
+
+
+# ---------------------------------------------------------------- combining with the patterns
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The sentence's event type, its calibrated confidence, and where the type came from."""
+
+    event_type: str
+    confidence: float
+    source: str  # "pattern", "model" or "agree"
+
+
+def decide(probabilities: dict[str, float], candidates: Sequence, primary=None) -> Decision:
+    """Patterns where they are sure, the model where they are not.
+
+    `primary` is the candidate the sentence's type attaches to (by default the patterns' most
+    confident). The model's probabilities already weigh the patterns' types and confidences;
+    a pattern overrides them only when its own weight is high and the model does not rule it
+    out.
+    """
+    primary = primary or max(candidates, key=lambda c: c.confidence, default=None)
+    best_label = max(probabilities, key=probabilities.get)
+    if primary is None:
+        return Decision(_split_yield(best_label, candidates), probabilities[best_label], "model")
+    rule_label = model_label(primary.event_type)
+    rule_probability = probabilities.get(rule_label, 0.0)
+    if rule_label == best_label:
+        return Decision(primary.event_type, rule_probability, "agree")
+    if primary.pattern.weight >= PATTERN_SURE and rule_probability >= MODEL_VETO:
+        return Decision(primary.event_type, rule_probability, "pattern")
+    return Decision(_split_yield(best_label, candidates), probabilities[best_label], "model")
+
+
+def _split_yield(label: str, candidates: Sequence) -> str:
+    """A YIELD is CONCEDE or RETREAT as the patterns say (CONCEDE when they say neither)."""
+    if label != YIELD:
+        return label
+    parts = [c for c in candidates if c.event_type in YIELD_PARTS]
+    return max(parts, key=lambda c: c.confidence).event_type if parts else YIELD_PARTS[0]
+
+
+def classify_sentence(sent: Span, candidates: Sequence,
+                      model: TypeModel | None = None) -> Decision | None:
+    """The model-and-pattern decision for one sentence (None when no model is shipped)."""
+    model = model or load_model()
+    if model is None:
+        return None
+    return decide(model.probabilities(sentence_features(sent, candidates)), candidates)
+
+
+def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
+            primary=None, features: dict[str, float] | None = None) -> list:
+    """Retype and rescore the rule coder's candidates for one sentence, best first.
+
+    The primary candidate (`primary`, else the patterns' most confident) takes the decided
+    type; its confidence becomes the decided probability times how well its parties are known
+    (the part of the pattern score that is not the pattern's own weight). Other candidates keep
+    their type, are scaled by the model's probability for it, and stay below the primary.
+    Confidences stay in [0, 1]. Without a shipped model the candidates come back unchanged.
+    """
+    if not candidates:
+        return candidates
+    model = model or load_model()
+    if model is None:
+        return candidates
+    features = features if features is not None else sentence_features(sent, candidates)
+    probabilities = model.probabilities(features)
+    ordered = sorted(candidates, key=lambda c: c.confidence, reverse=True)
+    if primary is not None and primary in ordered:
+        ordered.remove(primary)
+        ordered.insert(0, primary)
+    primary, others = ordered[0], ordered[1:]
+    decision = decide(probabilities, ordered, primary)
+    party_factor = _party_factor(primary)
+    if decision.event_type != primary.event_type:
+        _retype(primary, decision.event_type)
+    primary.confidence = _clip(decision.confidence * party_factor)
+    for candidate in others:
+        own = probabilities.get(model_label(candidate.event_type), 0.0)
+        scaled = _clip(_party_factor(candidate) * own)
+        candidate.confidence = min(scaled, max(0.0, primary.confidence - 0.001))
+    return [primary, *others]
+
+
+def _party_factor(candidate) -> float:
+    weight = candidate.pattern.weight or 1.0
+    return max(0.0, min(1.0, candidate.confidence / weight))
+
+
+def _clip(value: float) -> float:
+    return round(max(0.0, min(1.0, value)), 3)
+
+
+def _retype(candidate, event_type: str) -> None:
+    """Give a candidate the model's type; mode and CAMEO code then come from the type table."""
+    candidate.event_type = event_type
+    candidate.cameo = ""
+    if candidate.mode and candidate.mode not in plover_types()[event_type].modes:
+        candidate.mode = None
+    candidate.pattern = replace(candidate.pattern, type=event_type)
+
+
+# ---------------------------------------------------------------- training data
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+    origin: str
+
+
+def read_training_file(path: str | Path) -> Iterator[Example]:
+    """PLV TSV (`sentence`, `gold_root`), accord's authored TSV (`text`, `event`), or PLOVER
+    JSON/JSONL records."""
+    path = Path(path)
+    if path.suffix in {".json", ".jsonl"}:
+        from accord.evaluate import read_plover_json
+
+        for item in read_plover_json(path):
+            yield Example(item.text, item.label, str(path))
+        return
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")),
+                              delimiter="\t")
+        for row in rows:
+            text = (row.get("sentence") or row.get("text") or "").strip()
+            label = (row.get("gold_root") or row.get("event") or "").strip()
+            if text and label:
+                yield Example(text, label.upper(), str(path))
+
+
+def primary_sentence(article, doc) -> tuple[Span, list]:
+    """The sentence of a text that holds the rule coder's most confident candidate (the first
+    sentence when there is none), with all of that sentence's candidates."""
+    from accord.pipeline import article_candidates
+
+    by_sentence: dict[int, tuple[Span, list]] = {}
+    for sent, index, candidate in article_candidates(article, doc):
+        by_sentence.setdefault(index, (sent, []))[1].append(candidate)
+    if not by_sentence:
+        return next(iter(doc.sents)), []
+    return max(by_sentence.values(), key=lambda pair: max(c.confidence for c in pair[1]))
+
+
+def parsed_texts(texts: Iterable[str]) -> Iterator[tuple[Span, list]]:
+    """(primary sentence, its candidates) for each text: one spaCy pass, streaming."""
+    from accord.model import Article
+    from accord.nlp import parse
+
+    articles = (Article(id=str(i), text=text) for i, text in enumerate(texts))
+    for article, doc in parse(articles, batch_size=64):
+        yield primary_sentence(article, doc)
+
+
+def featurize(texts: Iterable[str]) -> list[dict[str, float]]:
+    """The model's features for each text, as the rule coder sees it."""
+    return [sentence_features(sent, candidates) for sent, candidates in parsed_texts(texts)]
+
+
+def train(paths: Sequence[str | Path], seed: int = DEFAULT_SEED,
+          include_authored: bool = True) -> tuple[TypeModel, int]:
+    """Train from gold files plus accord's authored examples; returns the model and its size."""
+    examples = [e for path in paths for e in read_training_file(path)]
+    if include_authored and AUTHORED_PATH.exists():
+        examples += list(read_training_file(AUTHORED_PATH))
+    features = featurize(e.text for e in examples)
+    return fit(features, [e.label for e in examples], seed=seed), len(examples)
+
