@@ -99,3 +99,24 @@ def test_every_event_carries_evidence_offsets_and_confidence(events):
         info = event["text_info"]
         assert info["start"] < info["trigger_start"] < info["trigger_end"] <= info["end"]
         assert event["evidence"]
+
+
+def test_an_article_that_trips_the_coder_is_rejected_and_the_rest_still_coded(monkeypatch):
+    from accord import pipeline
+    from accord.model import Article, Reject
+
+    real = pipeline.code_document
+
+    def fragile(article, doc):
+        if article.id == "bad":
+            raise ValueError("simulated coder bug")
+        return real(article, doc)
+
+    monkeypatch.setattr(pipeline, "code_document", fragile)
+    stories = [Article(id=name, text="Kenyan police arrested twelve protesters in Nairobi.",
+                       origin=f"{name}.txt") for name in ("good1", "bad", "good2")]
+    results = list(pipeline.code_articles(stories))
+    rejects = [r for r in results if isinstance(r, Reject)]
+    assert [r.origin for r in rejects] == ["bad.txt"]
+    assert "simulated coder bug" in rejects[0].reason
+    assert [r[0].id for r in results if isinstance(r, tuple)] == ["good1", "good2"]

@@ -122,8 +122,17 @@ def code_articles(
     for article, doc in parse(articles_only(), batch_size=batch_size):
         while rejects:
             yield rejects.pop(0)
-        yield article, code_document(article, doc)
+        yield _code_safely(article, doc)
     yield from rejects
+
+
+def _code_safely(article: Article, doc: Doc) -> tuple[Article, list[EventRecord]] | Reject:
+    """One article that trips the coder is rejected with the reason; the batch goes on."""
+    try:
+        return article, code_document(article, doc)
+    except Exception as error:  # noqa: BLE001 - any coder bug must not cost the other articles
+        origin = article.origin or article.id
+        return Reject(origin, f"coding failed: {type(error).__name__}: {error}")
 
 
 # ---------------------------------------------------------------- records

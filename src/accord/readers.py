@@ -31,10 +31,9 @@ from accord.markup import MAX_HTML_CHARS, extract_page, looks_like_html
 from accord.model import Article, Reject
 from accord.when import MONTH_PATTERN, parse_explicit_date
 
-# spaCy's parse of one batch of 32 articles takes about 2.7 KB of memory per character (a batch
-# of 32 chunks of 20,000 characters peaked at 1.8 GB), and coding time grows faster than an
-# article's length; most news stories are shorter than this, longer ones are coded in pieces.
-DEFAULT_MAX_CHARS = 10_000
+# Almost every news story is shorter than this; longer texts (dumps, transcripts) are coded in
+# pieces. Parser memory is bounded separately by the character budget of a batch (nlp.parse).
+DEFAULT_MAX_CHARS = 30_000
 OVERSIZE_MODES = ("chunk", "reject")
 READABLE_SUFFIXES = frozenset({".txt", ".jsonl", ".json", ".csv", ".html", ".htm"})
 # Held whole in memory: one JSON document, CSV field, stdin text or HTML page.
