@@ -59,10 +59,10 @@ def body_sentences(article: Article, doc: Doc) -> Iterator[tuple[int, Span]]:
 def article_candidates(article: Article, doc: Doc) -> Iterator[tuple[Span, int, Candidate]]:
     """Every scored candidate of the article, sentence by sentence, with article memory."""
     setting = article_setting(article, doc)
-    yield from _candidates(setting, doc)
+    yield from candidates_of(setting, doc)
 
 
-def _candidates(setting: ArticleSetting, doc: Doc) -> Iterator[tuple[Span, int, Candidate]]:
+def candidates_of(setting: ArticleSetting, doc: Doc) -> Iterator[tuple[Span, int, Candidate]]:
     for index, sent in body_sentences(setting.article, doc):
         mentions_in(sent, setting.memory)
         for candidate in extract_candidates(sent, setting.memory):
@@ -79,7 +79,7 @@ def worth_emitting(candidate: Candidate) -> bool:
 
 def code_document(article: Article, doc: Doc) -> list[EventRecord]:
     setting = article_setting(article, doc)
-    emitted = [item for item in _candidates(setting, doc) if worth_emitting(item[2])]
+    emitted = [item for item in candidates_of(setting, doc) if worth_emitting(item[2])]
     return [build_record(setting, sent, index, candidate)
             for sent, index, candidate in one_per_statement(emitted)]
 
@@ -142,8 +142,7 @@ def build_record(setting: ArticleSetting, sent: Span, index: int,
                  candidate: Candidate) -> EventRecord:
     article = setting.article
     trigger = candidate.trigger
-    location = where.locate_event(sent, trigger, setting.context_countries,
-                                  exclude=candidate.actor_tokens) or setting.dateline_location
+    location = locate(setting, sent, candidate) or setting.dateline_location
     clause_text = sent.text if trigger.dep_ == "ROOT" else _clause_text(trigger)
     future = candidate.future or when.has_future_time(clause_text)
     # A planned event is dated by the report that announces it, not by the plan.
@@ -183,6 +182,24 @@ def build_record(setting: ArticleSetting, sent: Span, index: int,
         cite_info={"source": article.source, "title": article.title, "url": article.url,
                    "pub_date": article.pub_date.isoformat() if article.pub_date else None},
     )
+
+
+def locate(setting: ArticleSetting, sent: Span, candidate: Candidate) -> Location | None:
+    """The place the clause names for this event; a nominal trigger ("the summit opened in
+    X") also looks at its verb."""
+    parties = {a.code for a in candidate.actors + candidate.recipients if a.code}
+    trigger = candidate.trigger
+    anchors = [trigger] + ([trigger.head] if trigger.pos_ == "NOUN" and trigger.head != trigger
+                           else [])
+    for anchor in anchors:
+        location = where.locate_event(sent, anchor, setting.context_countries,
+                                      exclude=candidate.actor_tokens, parties=parties)
+        if location:
+            return location
+    # A city that is also a party ("visited Canberra", "sent aid to Kathmandu") is the place
+    # too; a whole country that is a party ("sanctions on Iran") is not.
+    location = where.locate_event(sent, trigger, setting.context_countries, parties=parties)
+    return location if location and location.feature_code != "PCLI" else None
 
 
 def add_host(candidate: Candidate, location: Location | None) -> None:

@@ -54,7 +54,7 @@ QUALIFIER_BONUS = 8.0
 
 # A word the tagger calls a date or number is never a place; a span it calls a person is not
 # taken whole (the small model merges "Kyrgyzstan Sadyr Zhaparov"), though its words may be.
-TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
+TOPIC_PREPS = frozenset({"about", "regarding", "concerning"})
 TIME_OR_NUMBER_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
                                    "QUANTITY"})
 NOT_PLACE_SPAN_LABELS = TIME_OR_NUMBER_LABELS | {"PERSON"}
@@ -123,6 +123,8 @@ class PlaceRules:
     locative_preps: frozenset[str]
     destination_heads: frozenset[str]
     target_verbs: frozenset[str]
+    origin_verbs: frozenset[str]
+    topic_nouns: frozenset[str]
     edge_nouns: frozenset[str]
     direction_words: frozenset[str]
     area_nouns: frozenset[str]
@@ -152,6 +154,8 @@ def place_rules() -> PlaceRules:
         locative_preps=names("locative_prep"),
         destination_heads=names("destination_head"),
         target_verbs=names("target_verb"),
+        origin_verbs=names("origin_verb"),
+        topic_nouns=names("topic_noun"),
         edge_nouns=names("edge_noun"),
         direction_words=names("direction_word"),
         area_nouns=names("area_noun"),
@@ -479,15 +483,17 @@ def resolve_dateline(place: str, context_countries: Sequence[str] = ()) -> Locat
 
 
 def locate_event(sentence: Span, trigger: Token, context_countries: Sequence[str] = (),
-                 exclude: Collection[int] = ()) -> Location | None:
+                 exclude: Collection[int] = (), parties: Collection[str] = ()) -> Location | None:
     """The place the clause says the event happened, from locative phrases on its verb.
 
     Looks at "in/at/near/outside ... X" attached to the trigger, the verbs it is conjoined or
     subordinated to, and the nouns they govern, then at their subjects ("police in Nairobi");
     takes the first phrase whose object is a proper name the gazetteer knows. Tokens whose
-    index is in `exclude` (actors, recipients) are never taken as the place.
+    index is in `exclude` (actors, recipients) are never taken as the place; the states in
+    `parties` (the event's actors and recipients) weigh like a hint in the phrase itself.
     """
-    reader = _ClauseReader(sentence, frozenset(context_countries), frozenset(exclude))
+    reader = _ClauseReader(sentence, frozenset(context_countries), frozenset(exclude),
+                           frozenset(parties))
     heads = _clause_heads(trigger)
     # The verb's own phrases first; "Police in Nairobi arrested ..." only when it has none.
     subjects = [child for head in heads for child in head.children
@@ -526,7 +532,7 @@ def _phrases_under(head: Token, reader: _ClauseReader, max_depth: int = 3
                         if obj.dep_ == "pobj":
                             yield child.lower_, obj, governor
                             # "views on the situation in Afghanistan": a topic, not a venue.
-                            if child.lower_ not in TOPIC_PREPS:
+                            if not reader.is_topic(child, obj):
                                 next_frontier.append(obj)
                 elif child.dep_ in ("dobj", "attr"):
                     yield "", child, governor
@@ -540,12 +546,20 @@ def _phrases_under(head: Token, reader: _ClauseReader, max_depth: int = 3
 class _ClauseReader:
     """Finds the place inside one prepositional phrase of a sentence."""
 
-    def __init__(self, sentence: Span, context: frozenset[str], exclude: frozenset[int]):
+    def __init__(self, sentence: Span, context: frozenset[str], exclude: frozenset[int],
+                 parties: frozenset[str] = frozenset()):
         self.sentence = sentence
         self.context = context
         self.exclude = exclude
+        # The states of the event's own parties: "Lebanese troops deployed in Tripoli".
+        self.parties = parties
         self.rules = place_rules()
         self.gaz = gazetteer()
+
+    def is_topic(self, prep: Token, obj: Token) -> bool:
+        if prep.lower_ in TOPIC_PREPS:
+            return True
+        return prep.lower_ == "on" and obj.lemma_.lower() in self.rules.topic_nouns
 
     def in_sentence(self, token: Token) -> bool:
         return self.sentence.start <= token.i < self.sentence.end
@@ -572,6 +586,8 @@ class _ClauseReader:
         lemma = governor.lemma_.lower()
         if lemma in self.rules.destination_heads:
             return prep in ("", "to")
+        if prep == "from" and lemma in self.rules.origin_verbs:
+            return True
         return prep == "" and lemma in self.rules.target_verbs and governor.pos_ == "VERB"
 
     def _place_at_edge(self, edge: Token, governor: Token) -> Location | None:
@@ -633,7 +649,7 @@ class _ClauseReader:
             return None
         qualifiers = [child.text for child in token.children if child.dep_ == "appos"]
         for name in self._name_variants(token):
-            best = _best_candidate(name, self.context, hints, qualifiers)
+            best = _best_candidate(name, self.context, [*hints, *self.parties], qualifiers)
             if best is not None and (allow_country or best.feature_code != COUNTRY):
                 return best.location(name)
         return None
