@@ -273,8 +273,9 @@ def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
 
     The primary candidate (`primary`, else the patterns' most confident) takes the decided
     type; its confidence becomes the decided probability times how well its parties are known
-    (the part of the pattern score that is not the pattern's own weight). Other candidates keep
-    their type, are scaled by the model's probability for it, and stay below the primary.
+    (the part of the pattern score that is not the pattern's own weight). When another candidate
+    already has the decided type it becomes the primary instead. Other candidates keep their
+    type and the patterns' confidence, ranked below the primary.
     Confidences stay in [0, 1]. Without a shipped model the candidates come back unchanged.
     """
     if not candidates:
@@ -288,16 +289,24 @@ def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
     if primary is not None and primary in ordered:
         ordered.remove(primary)
         ordered.insert(0, primary)
-    primary, others = ordered[0], ordered[1:]
+    primary = ordered[0]
     decision = decide(probabilities, ordered, primary)
+    # Another clause of the sentence already carries the decided type: it is the primary event,
+    # rather than retyping a different clause into a duplicate of it.
+    carrier = next((c for c in ordered[1:] if c.event_type == decision.event_type), None)
+    if carrier is not None and decision.event_type != primary.event_type:
+        ordered.remove(carrier)
+        ordered.insert(0, carrier)
+        primary = carrier
+    others = ordered[1:]
     party_factor = _party_factor(primary)
     if decision.event_type != primary.event_type:
         _retype(primary, decision.event_type)
     primary.confidence = _clip(decision.confidence * party_factor)
+    # PLV has one label per sentence, so the model speaks for the primary event only; the other
+    # clauses keep the patterns' confidence, ranked below it.
     for candidate in others:
-        own = probabilities.get(model_label(candidate.event_type), 0.0)
-        scaled = _clip(_party_factor(candidate) * own)
-        candidate.confidence = min(scaled, max(0.0, primary.confidence - 0.001))
+        candidate.confidence = min(candidate.confidence, max(0.0, primary.confidence - 0.001))
     return [primary, *others]
 
 

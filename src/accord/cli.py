@@ -43,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
                       help="longer texts: chunk into <id>#<n> articles (default) or reject")
     code.add_argument("--batch-size", type=_positive_int, default=STORE_BATCH,
                       help=f"articles stored per transaction with --db ({STORE_BATCH})")
+    code.add_argument("--engine", choices=["local", "dask"], default="local",
+                      help="local: this machine (default); dask: a Dask cluster, local or "
+                           "at --scheduler (see docs/scaling.md)")
+    code.add_argument("--workers", type=_positive_int,
+                      help="processes to code on: local default 1, dask default all cores")
+    code.add_argument("--scheduler", metavar="ADDRESS",
+                      help="with --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786")
 
     events = commands.add_parser("events", help="read stored events back")
     events.add_argument("--db", default=DEFAULT_DB)
@@ -84,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                              _add_export_parser):
         add_store_parser(commands)
     _add_actors_parser(commands)
+    _add_serve_parser(commands)
     return parser
 
 
@@ -92,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"code": run_code, "events": run_events, "top-dyads": run_top_dyads,
                 "eval": run_eval, "train": run_train, "info": run_info, "cluster": run_cluster,
                 "recode": run_recode, "dyad": run_dyad, "export": run_export,
-                "actors": run_actors}
+                "actors": run_actors, "serve": run_serve}
     try:
         return handlers[args.command](args)
     except UsageError as error:
@@ -110,20 +118,22 @@ class UsageError(Exception):
 
 
 def run_code(args: argparse.Namespace) -> int:
-    from accord.pipeline import code_articles
+    from accord import scale
     from accord.readers import ReadOptions, read_inputs
 
     if args.format != "jsonl" and not args.out:
         raise UsageError(f"--format {args.format} needs --out PATH")
+    _check_engine(args)
     totals = {"articles": 0, "events": 0, "rejected": 0}
     with ExitStack() as stack:
-        sink = stack.enter_context(
-            EventSink(args.out, args.format, echo=args.db is None or args.out is not None))
+        sink = stack.enter_context(_event_sink(args))
         store = stack.enter_context(_open_store(args.db)) if args.db else None
         rejects_file = (stack.enter_context(open(args.rejects, "w", encoding="utf-8"))
                         if args.rejects else None)
         options = ReadOptions(max_chars=args.max_chars, oversize=args.oversize)
-        results = code_articles(read_inputs(args.inputs, stdin=sys.stdin, options=options))
+        results = stack.enter_context(scale.coded(
+            read_inputs(args.inputs, stdin=sys.stdin, options=options), engine=args.engine,
+            workers=args.workers, scheduler=args.scheduler))
         for batch in _batches(results, args.batch_size):
             coded = []
             for item in batch:
@@ -142,6 +152,22 @@ def run_code(args: argparse.Namespace) -> int:
     print(f"accord: coded {totals['articles']} article(s), {totals['events']} event(s); "
           f"{totals['rejected']} rejected", file=sys.stderr)
     return 1 if totals["rejected"] else 0
+
+
+def _check_engine(args: argparse.Namespace) -> None:
+    if args.scheduler and args.engine != "dask":
+        raise UsageError("--scheduler needs --engine dask")
+    if args.scheduler and args.workers:
+        raise UsageError("--workers starts a local cluster; a --scheduler has its own workers")
+
+
+def _event_sink(args: argparse.Namespace):
+    """On Dask, Parquet goes to a directory of part files written as partitions arrive."""
+    if args.engine == "dask" and args.format == "parquet":
+        from accord.scale import PartitionedParquet
+
+        return PartitionedParquet(args.out, flat_row)
+    return EventSink(args.out, args.format, echo=args.db is None or args.out is not None)
 
 
 def _batches(items: Iterator, size: int) -> Iterator[list]:
@@ -544,6 +570,40 @@ def describe_lookup(result: dict) -> str:
              f"  row:     {(result['row'] or '-').replace(chr(9), ' | ')}",
              f"  reason:  {result['reason']}"]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- serve (HTTP API + dashboard)
+
+
+def _add_serve_parser(commands: argparse._SubParsersAction) -> None:
+    # Defaults live in accord.server, which loads FastAPI: not imported for every command.
+    serve = commands.add_parser(
+        "serve", help="the HTTP API and dashboard over a store (read-only by default)")
+    serve.add_argument("--db", default=DEFAULT_DB)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=_positive_int, default=8000)
+    serve.add_argument("--allow-write", action="store_true",
+                       help="enable POST /code, which codes and stores new text (needs a token)")
+    serve.add_argument("--token", help="the bearer token POST /code needs (else $ACCORD_TOKEN)")
+    serve.add_argument("--max-body-bytes", type=_positive_int,
+                       help="larger request bodies get 413 (default 1,000,000)")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from accord.server import DEFAULT_MAX_BODY_BYTES, create_app
+
+    try:
+        app = create_app(args.db, allow_write=args.allow_write, token=args.token,
+                         max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES)
+    except (ValueError, FileNotFoundError) as error:
+        raise UsageError(str(error)) from error
+    print(f"accord: serving {args.db} on http://{args.host}:{args.port}/ "
+          f"({'writable' if args.allow_write else 'read-only'}; API docs at /docs)",
+          file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
 
 
 if __name__ == "__main__":

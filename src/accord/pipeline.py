@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from accord import when, where
+from accord import classify, when, where
 from accord.actors import ArticleMemory, lookup_name, mentions_in
 from accord.events import Candidate, extract_candidates
 from accord.knowledge import cameo_roots, plover_types, state_codes
@@ -56,16 +56,24 @@ def body_sentences(article: Article, doc: Doc) -> Iterator[tuple[int, Span]]:
             yield index, sent
 
 
-def article_candidates(article: Article, doc: Doc) -> Iterator[tuple[Span, int, Candidate]]:
-    """Every scored candidate of the article, sentence by sentence, with article memory."""
+def article_candidates(article: Article, doc: Doc,
+                       rescored: bool = False) -> Iterator[tuple[Span, int, Candidate]]:
+    """Every scored candidate of the article, sentence by sentence, with article memory.
+
+    `rescored=False` gives the trigger patterns' candidates alone, which is what the event-type
+    model is trained and evaluated on; the coder itself uses the rescored ones."""
     setting = article_setting(article, doc)
-    yield from candidates_of(setting, doc)
+    yield from candidates_of(setting, doc, rescored)
 
 
-def candidates_of(setting: ArticleSetting, doc: Doc) -> Iterator[tuple[Span, int, Candidate]]:
+def candidates_of(setting: ArticleSetting, doc: Doc,
+                  rescored: bool = True) -> Iterator[tuple[Span, int, Candidate]]:
     for index, sent in body_sentences(setting.article, doc):
         mentions_in(sent, setting.memory)
-        for candidate in extract_candidates(sent, setting.memory):
+        candidates = extract_candidates(sent, setting.memory)
+        if rescored:
+            candidates = classify.rescore(sent, candidates)
+        for candidate in candidates:
             yield sent, index, candidate
 
 

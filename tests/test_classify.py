@@ -1,0 +1,137 @@
+"""The event-type model: deterministic training, the shipped weights, and how it rescores."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from accord import classify
+from accord.events import extract_candidates
+
+
+def _synthetic_examples() -> tuple[list[dict[str, float]], list[str]]:
+    rows = [({"trig=attack": 1.0, "w=kill": 1.0}, "ASSAULT"),
+            ({"trig=shell": 1.0, "w=village": 1.0}, "ASSAULT"),
+            ({"trig=meet": 1.0, "w=talk": 1.0}, "CONSULT"),
+            ({"trig=visit": 1.0, "w=talk": 0.5}, "CONSULT"),
+            ({"trig=release": 1.0, "w=hostage": 1.0}, "RETREAT"),
+            ({"trig=withdraw": 1.0, "w=troop": 1.0}, "YIELD")]
+    return [features for features, _ in rows], [label for _, label in rows]
+
+
+def test_training_is_deterministic_given_a_seed(tmp_path):
+    features, labels = _synthetic_examples()
+    first = classify.fit(features, labels, seed=3)
+    second = classify.fit(features, labels, seed=3)
+    assert first.classes == second.classes
+    assert np.array_equal(first.weights, second.weights)
+    assert np.array_equal(first.bias, second.bias)
+
+
+def test_concede_and_retreat_train_as_plv_yield():
+    features, labels = _synthetic_examples()
+    model = classify.fit(features, labels)
+    assert set(model.classes) == {"ASSAULT", "CONSULT", "YIELD"}
+    assert classify.model_label("RETREAT") == classify.model_label("yield") == "YIELD"
+    assert classify.model_label("DISAPPROVE") == "ACCUSE"
+
+
+def test_saved_model_loads_with_the_same_probabilities(tmp_path):
+    features, labels = _synthetic_examples()
+    model = classify.fit(features, labels)
+    path = tmp_path / "model.npz"
+    model.save(path)
+    loaded = classify.TypeModel.load(path)
+    probe = {"trig=meet": 1.0, "w=unknown": 1.0}
+    expected, got = model.probabilities(probe), loaded.probabilities(probe)
+    assert max(got, key=got.get) == "CONSULT"
+    assert all(abs(expected[k] - got[k]) < 1e-5 for k in expected)
+    assert abs(sum(got.values()) - 1.0) < 1e-9
+
+
+def _candidate(event_type: str, weight: float, confidence: float) -> SimpleNamespace:
+    pattern = SimpleNamespace(weight=weight, type=event_type)
+    return SimpleNamespace(event_type=event_type, pattern=pattern, confidence=confidence)
+
+
+def test_a_sure_pattern_keeps_its_type_unless_the_model_rules_it_out():
+    sure = _candidate("ACCUSE", weight=0.95, confidence=0.9)
+    plausible = {"ACCUSE": 0.3, "REJECT": 0.7}
+    assert classify.decide(plausible, [sure]).event_type == "ACCUSE"
+    ruled_out = {"ACCUSE": 0.02, "REJECT": 0.98}
+    assert classify.decide(ruled_out, [sure]).event_type == "REJECT"
+
+
+def test_an_unsure_pattern_gives_way_to_the_model():
+    unsure = _candidate("ACCUSE", weight=0.6, confidence=0.55)
+    decision = classify.decide({"ACCUSE": 0.3, "REJECT": 0.7}, [unsure])
+    assert (decision.event_type, decision.source) == ("REJECT", "model")
+    assert decision.confidence == pytest.approx(0.7)
+
+
+def test_a_model_yield_is_split_by_the_patterns():
+    retreat = _candidate("RETREAT", weight=0.6, confidence=0.5)
+    assert classify.decide({"YIELD": 0.9, "AID": 0.1}, [retreat]).event_type == "RETREAT"
+    assert classify.decide({"YIELD": 0.9, "AID": 0.1}, []).event_type == "CONCEDE"
+
+
+# ---------------------------------------------------------------- the shipped model (spaCy)
+
+
+@pytest.fixture(scope="module")
+def sentences():
+    from accord.actors import ArticleMemory, mentions_in
+    from accord.nlp import load_pipeline
+
+    nlp = load_pipeline()
+
+    def coded(text: str):
+        sent = next(iter(nlp(text).sents))
+        memory = ArticleMemory()
+        mentions_in(sent, memory)
+        return sent, extract_candidates(sent, memory)
+
+    return coded
+
+
+def test_the_shipped_model_loads_once():
+    assert classify.MODEL_PATH.exists()
+    assert classify.load_model() is classify.load_model()
+    assert classify.MODEL_PATH.stat().st_size < 5_000_000
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kazakh police detained forty demonstrators outside the parliament on Monday.", "COERCE"),
+    ("The foreign ministers of Mongolia and Japan held talks in Ulaanbaatar.", "CONSULT"),
+    ("Rebel fighters shelled the town overnight, killing six civilians.", "ASSAULT"),
+    ("The Uzbek government flatly refused to sign the water-sharing accord.", "REJECT"),
+    ("Thousands of farmers marched on the capital to protest the new land law.", "PROTEST"),
+])
+def test_the_shipped_model_types_plain_news_sentences(sentences, text, expected):
+    sent, candidates = sentences(text)
+    decision = classify.classify_sentence(sent, candidates)
+    assert decision is not None and decision.event_type == expected
+
+
+def test_rescore_keeps_confidences_in_range_and_the_primary_first(sentences):
+    sent, candidates = sentences(
+        "Tajikistan accused Kyrgyzstan of shelling border villages and refused to resume talks.")
+    assert candidates
+    rescored = classify.rescore(sent, candidates)
+    assert len(rescored) == len(candidates)
+    assert all(0.0 <= c.confidence <= 1.0 for c in rescored)
+    assert all(rescored[0].confidence >= c.confidence for c in rescored[1:])
+
+
+def test_rescore_leaves_an_empty_sentence_empty(sentences):
+    sent, _ = sentences("The weather was mild.")
+    assert classify.rescore(sent, []) == []
+
+
+def test_authored_examples_cover_every_plover_type():
+    from accord.knowledge import plover_types
+
+    labels = {e.label for e in classify.read_training_file(classify.AUTHORED_PATH)}
+    assert labels == set(plover_types())
