@@ -9,6 +9,7 @@ clustered), and `EventDatabase`, the Python surface returned by `accord.open`.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -516,3 +517,148 @@ def _result(relation: duckdb.DuckDBPyRelation, as_: ResultKind) -> pd.DataFrame 
     if as_ == "pandas":
         return relation.df()
     raise ValueError("as_ must be 'pandas' or 'arrow'")
+
+
+# ---------------------------------------------------------------- pages (the HTTP API)
+
+# The order listings use, so a page boundary is stable from one request to the next.
+_LISTING_ORDER = "date NULLS LAST, doc_id, text_start NULLS LAST, event_id"
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What an event listing keeps; every value reaches DuckDB as a bound parameter.
+
+    Codes and types match exactly (case-insensitive); `place` and `text` match a substring of
+    the place name and of the evidence sentence; `dyad` keeps the events between two codes the
+    way `dyad_rows` counts them (either way round, or both acting together).
+    """
+
+    actor: str | None = None
+    recipient: str | None = None
+    event_type: str | None = None
+    quad: int | None = None
+    start: date | None = None
+    end: date | None = None
+    place: str | None = None
+    country: str | None = None
+    text: str | None = None
+    dyad: tuple[str, str] | None = None
+
+    def where(self) -> tuple[str, dict[str, Any]]:
+        """A WHERE clause with named placeholders only, and the values bound to them."""
+        checks = (
+            ("actor", _upper(self.actor), "list_contains(actor_codes, $actor)"),
+            ("recipient", _upper(self.recipient), "list_contains(recipient_codes, $recipient)"),
+            ("event_type", _upper(self.event_type), "event = $event_type"),
+            ("quad", self.quad, "quad_code = $quad"),
+            ("start", self.start, "date >= $start"),
+            ("end", self.end, "date <= $end"),
+            ("place", _containing(self.place), "place_name ILIKE $place ESCAPE '\\'"),
+            ("country", _upper(self.country), "country_code = $country"),
+            ("text", _containing(self.text), "evidence ILIKE $text ESCAPE '\\'"),
+        )
+        clauses = [clause for _, value, clause in checks if value is not None]
+        params = {name: value for name, value, _ in checks if value is not None}
+        if self.dyad:
+            clauses.append(_BETWEEN)
+            params |= {"a": _upper(self.dyad[0]), "b": _upper(self.dyad[1]), "directed": False}
+        return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
+def _upper(value: str | None) -> str | None:
+    return (value.strip().upper() or None) if value else None
+
+
+def _containing(value: str | None) -> str | None:
+    """An ILIKE pattern for a literal substring: the user's % and _ match only themselves."""
+    if not value:
+        return None
+    literal = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"
+
+
+def event_page(
+    con: duckdb.DuckDBPyConnection, selection: EventFilter, limit: int, offset: int = 0
+) -> tuple[int, list[dict]]:
+    """(how many events match, the full records of one page of them in listing order).
+
+    Each record is the coded JSON plus the article's `content_hash` and the event's
+    `cluster_id` (None before clustering)."""
+    where, params = selection.where()
+    total = con.execute(f"SELECT count(*) FROM events {where}", params).fetchone()
+    page_sql = f"""SELECT p.content_hash, p.record, m.cluster_id FROM (
+            SELECT content_hash, event_id, record, date, doc_id, text_start FROM events {where}
+            ORDER BY {_LISTING_ORDER} LIMIT $limit OFFSET $offset) p
+        LEFT JOIN event_clusters m USING (content_hash, event_id)
+        ORDER BY {', '.join('p.' + part for part in _LISTING_ORDER.split(', '))}"""
+    rows = con.execute(page_sql, params | {"limit": limit, "offset": offset}).fetchall()
+    return int(total[0]) if total else 0, [_listed_record(*row) for row in rows]
+
+
+def _listed_record(digest: str, record: str | None, cluster_id: str | None) -> dict:
+    return {**json.loads(record or "{}"), "content_hash": digest, "cluster_id": cluster_id}
+
+
+def cluster_page(
+    con: duckdb.DuckDBPyConnection, selection: EventFilter, limit: int, offset: int = 0
+) -> tuple[int, list[dict]]:
+    """(how many clusters match, one page of them, most mentioned first). Of the filter, the
+    codes, type, quad, dates (first date of the cluster) and country apply."""
+    checks = (
+        ("actor", _upper(selection.actor), "list_contains(actor_codes, $actor)"),
+        ("recipient", _upper(selection.recipient), "list_contains(recipient_codes, $recipient)"),
+        ("event_type", _upper(selection.event_type), "event = $event_type"),
+        ("quad", selection.quad, "quad_code = $quad"),
+        ("start", selection.start, "first_date >= $start"),
+        ("end", selection.end, "first_date <= $end"),
+        ("country", _upper(selection.country), "country_code = $country"),
+    )
+    params = {name: value for name, value, _ in checks if value is not None}
+    clauses = [clause for _, value, clause in checks if value is not None]
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    total = con.execute(f"SELECT count(*) FROM clusters {where}", params).fetchone()
+    cursor = con.execute(
+        f"SELECT * FROM clusters {where} ORDER BY mentions DESC, first_date, cluster_id "
+        "LIMIT $limit OFFSET $offset", params | {"limit": limit, "offset": offset})
+    return int(total[0]) if total else 0, _dicts(cursor)
+
+
+def article_view(
+    con: duckdb.DuckDBPyConnection, doc_id: str, digest: str | None = None
+) -> dict | None:
+    """One stored article (the latest coded under `doc_id`, or the one with hash `digest`)
+    with its text and its events in text order; None when there is none."""
+    params: dict[str, Any] = {"doc_id": doc_id}
+    extra = ""
+    if digest:
+        extra, params["digest"] = " AND content_hash = $digest", digest
+    # SELECT *: a store written by an older accord may lack later columns such as `text`.
+    found = _dicts(con.execute(
+        f"SELECT * FROM articles WHERE doc_id = $doc_id{extra} "
+        "ORDER BY coded_at DESC NULLS LAST, content_hash LIMIT 1", params))
+    if not found:
+        return None
+    article = {key: value for key, value in found[0].items()
+               if key not in {"knowledge", "dateline_end"}}
+    rows = con.execute(
+        "SELECT content_hash, record, m.cluster_id FROM events "
+        "LEFT JOIN event_clusters m USING (content_hash, event_id) "
+        "WHERE content_hash = ? ORDER BY text_start NULLS LAST, event_id",
+        [article["content_hash"]]).fetchall()
+    article["events"] = [_listed_record(*row) for row in rows]
+    return article
+
+
+def codes_in_store(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Every actor or recipient code in the store with the number of events it takes part
+    in, most active first."""
+    return con.execute(
+        "SELECT code, count(*) AS n FROM (SELECT unnest(list_distinct(actor_codes || "
+        "recipient_codes)) AS code FROM events) WHERE code IS NOT NULL "
+        "GROUP BY code ORDER BY n DESC, code").fetchall()
+
+
+def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
