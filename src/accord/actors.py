@@ -344,6 +344,8 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         return None
     if not names and not title_hits and known:
         return _copy(known, text)
+    if not title_hits and not person and head.pos_ == "NOUN":
+        return None  # "20 million U.S. dollars", "Chinese investment": a thing, not an actor
     code, sector = _code_and_sector(names, title_hits)
     office = " and ".join(off for title, off, _ in title_hits if title.kind == "person") or None
     if known and code in (None, known.code):
