@@ -1,8 +1,9 @@
 """The trained event-type model and how it combines with the trigger patterns.
 
 Owns the sentence features the model reads (the rule coder's candidate types and confidences,
-trigger and root lemmas with their objects and particles, negation and modality cues, the
-dependency roles around the trigger, lemma n-grams, the parser's own token vectors), the model
+the types of every trigger pattern matching a word of the sentence, trigger and root lemmas with
+their objects and particles, character trigrams of the trigger lemma, negation and modality cues,
+the dependency roles around the trigger, lemma n-grams, the parser's own token vectors), the model
 weights shipped in `data/models/event_type.npz`, training from gold files, and `rescore`, which
 turns the patterns' guesses and the model's probabilities into one type and one confidence.
 
@@ -142,6 +143,37 @@ def _vector_features(sent: Span) -> dict[str, float]:
     return {f"vec{i}": VECTOR_WEIGHT * float(v) / norm for i, v in enumerate(mean)}
 
 
+def _pattern_features(sent: Span) -> dict[str, float]:
+    """The types of every trigger pattern that matches a word of the sentence, whether or not
+    the coder could find its parties: evidence the candidates alone lose."""
+    from accord.events import match_trigger
+
+    found: dict[str, float] = {}
+    for token in sent:
+        if token.pos_ not in {"VERB", "NOUN", "PROPN", "ADJ"}:
+            continue
+        pattern = match_trigger(token)
+        if pattern is None:
+            continue
+        label = model_label(pattern.type)
+        key = f"pat={label}"
+        found[key] = max(found.get(key, 0.0), pattern.weight)
+        if token is sent.root:
+            found[f"pat_root={label}"] = 1.0
+    return found
+
+
+def _trigger_chars(candidates: Sequence) -> dict[str, float]:
+    """Character trigrams of the trigger lemma, so unseen inflections and kin words share
+    weight (bomb/bombing, sanction/sanctioned)."""
+    if not candidates:
+        return {}
+    lemma = f"<{_lemma(max(candidates, key=lambda c: c.confidence).trigger)}>"
+    # A sorted list, not a set: feature order must not depend on the process's string hashing.
+    grams = sorted({lemma[i:i + 3] for i in range(len(lemma) - 2)})
+    return {f"trig_c3={g}": 1.0 / len(grams) ** 0.5 for g in grams}
+
+
 def sentence_features(sent: Span, candidates: Sequence) -> dict[str, float]:
     """Everything the model reads about one sentence and the rule coder's candidates in it."""
     features = {"bias": 1.0}
@@ -150,6 +182,8 @@ def sentence_features(sent: Span, candidates: Sequence) -> dict[str, float]:
     features.update(_token_frame("root", sent.root))
     features.update(_candidate_features(candidates))
     features.update(_vector_features(sent))
+    features.update(_pattern_features(sent))
+    features.update(_trigger_chars(candidates))
     return features
 
 
