@@ -5,7 +5,7 @@ Writes a text file of the requested size (default 50 MB) from invented news para
 `--max-chars`), and appends the time, the number of chunks and events, and the subprocess's
 peak RSS to docs/benchmarks.md.
 
-    .venv/bin/python bench/big_input.py [--megabytes 50] [--max-chars 10000]
+    .venv/bin/python bench/big_input.py [--megabytes 50] [--max-chars N]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from accord.readers import DEFAULT_MAX_CHARS
 from bench_record import record_benchmark
 
 STATES = ["Kenya", "Ghana", "Peru", "Chile", "Norway", "Japan", "Vietnam", "Egypt", "Jordan",
@@ -76,7 +77,7 @@ def run(megabytes: int, max_chars: int) -> tuple[float, float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=int, default=50)
-    parser.add_argument("--max-chars", type=int, default=10_000)
+    parser.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS)
     args = parser.parse_args()
     _seconds, _peak, summary = run(args.megabytes, args.max_chars)
     print(summary)
