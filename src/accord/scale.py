@@ -42,6 +42,9 @@ PARTITION_ARTICLES = 64
 PARTITION_CHARS = 250_000
 # Partitions in flight per worker: one running, the next ones queued so no worker waits.
 IN_FLIGHT_PER_WORKER = 3
+# Dask workers sample their task thread's stack every 10 ms and keep an hour of those profiles:
+# a few percent of the speed, and memory that grows with the length of the run.
+QUIET_WORKERS = {"distributed.worker.profile.enabled": False}
 # Coded only to load every lazy table (model, gazetteer, name and trigger tables) in a worker.
 _WARM_UP_TEXT = "The President of France met the Prime Minister of Japan in Paris on Monday."
 
@@ -264,14 +267,17 @@ def code_parallel(items: Iterable[Item], workers: int = 2,
 def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
     """A client of the scheduler at `scheduler`, or of a local cluster of `workers` processes
     with one thread each (spaCy holds the GIL: threads would not add speed)."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
         with Client(scheduler) as client:
             yield client
         return
-    with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                      processes=True, dashboard_address=None) as cluster, \
+    # ":0": any free port, so two local clusters (or a user's own on 8787) never collide.
+    with dask.config.set(QUIET_WORKERS), \
+            LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                         processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
         yield client
 
