@@ -121,3 +121,10 @@ def test_each_flag_is_right_for_at_least_90_percent_of_sentences(primary_flags, 
             misses.append((text, found))
     accuracy = 1 - len(misses) / len(CASES)
     assert accuracy >= 0.9, f"{flag}: {accuracy:.3f}\n" + "\n".join(map(str, misses))
+
+
+def test_a_planned_visit_is_agree_without_the_visit_mode():
+    article = Article(id="plan", text="The Chinese president will visit France next month.")
+    (_, doc), = parse([article])
+    best = max((c for _, _, c in article_candidates(article, doc)), key=lambda c: c.confidence)
+    assert best.event_type == "AGREE" and best.future and best.mode is None

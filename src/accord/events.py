@@ -495,6 +495,7 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
     promised = (future or is_intent(verb)) and not (negated or hypothetical)
     if final.type in PROMISE_TYPES and promised:
         candidate.event_type, candidate.cameo = "AGREE", PROMISE_TYPES[final.type]
+        candidate.mode = None  # AGREE has no modes; "visit" belonged to the promised act
     return candidate
 
 
