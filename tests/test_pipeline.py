@@ -62,6 +62,7 @@ def test_meeting_in_a_third_country_is_one_consult_with_both_parties(events):
     assert meeting["date"] == "2024-05-16"
     assert meeting["event_loc"]["resolved_place"] == "Tashkent"
     assert meeting["event_loc"]["country_code"] == "UZB"
+    assert meeting["event_loc"]["basis"] == "text"
     people = {actor["code"]: actor for actor in meeting["actor"]}
     assert people["KAZ"]["sector"] == "GOV" and "Tokayev" in people["KAZ"]["name"]
     assert people["JPN"]["sector"] == "GOV" and people["JPN"]["name"] == "Yoko Kamikawa"
@@ -120,3 +121,9 @@ def test_an_article_that_trips_the_coder_is_rejected_and_the_rest_still_coded(mo
     assert [r.origin for r in rejects] == ["bad.txt"]
     assert "simulated coder bug" in rejects[0].reason
     assert [r[0].id for r in results if isinstance(r, tuple)] == ["good1", "good2"]
+
+
+def test_a_place_taken_only_from_the_dateline_says_so(events):
+    request = find(events, "REQUEST", {"KAZ"}, {"JPN"})
+    assert request["event_loc"]["resolved_place"] == "Tashkent"
+    assert request["event_loc"]["basis"] == "dateline"

@@ -72,6 +72,8 @@ class Location:
     lon: float | None = None
     country_code: str | None = None
     feature_code: str | None = None
+    # "text" when the clause names the place, "dateline" when it is only where the story was filed.
+    basis: str | None = None
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
@@ -150,7 +150,10 @@ def build_record(setting: ArticleSetting, sent: Span, index: int,
                  candidate: Candidate) -> EventRecord:
     article = setting.article
     trigger = candidate.trigger
-    location = locate(setting, sent, candidate) or setting.dateline_location
+    location = locate(setting, sent, candidate)
+    location = (replace(location, basis="text") if location
+                else replace(setting.dateline_location, basis="dateline")
+                if setting.dateline_location else None)
     clause_text = sent.text if trigger.dep_ == "ROOT" else _clause_text(trigger)
     future = candidate.future or when.has_future_time(clause_text)
     # A planned event is dated by the report that announces it, not by the plan.
@@ -169,7 +172,7 @@ def build_record(setting: ArticleSetting, sent: Span, index: int,
         actor=candidate.actors,
         event=candidate.event_type,
         recipient=candidate.recipients,
-        mode=consult_mode(candidate, location, setting.dateline_location)
+        mode=consult_mode(candidate, location)
         if candidate.event_type == "CONSULT"
         else candidate.mode,
         context=candidate.contexts,
@@ -220,8 +223,7 @@ def add_host(candidate: Candidate, location: Location | None) -> None:
                                       entity_text=location.extracted_place))
 
 
-def consult_mode(candidate: Candidate, location: Location | None,
-                 dateline: Location | None) -> str | None:
+def consult_mode(candidate: Candidate, location: Location | None) -> str | None:
     """Meetings: phone and visit from the trigger, otherwise from where the parties met."""
     if candidate.mode:
         return candidate.mode
@@ -230,7 +232,7 @@ def consult_mode(candidate: Candidate, location: Location | None,
         return "multilateral"
     if len(states) < 2 or location is None or location.country_code is None:
         return None
-    if location is dateline:
+    if location.basis == "dateline":
         return None  # the dateline says where the story was filed, not where they met
     return "visit" if location.country_code in states else "third-party"
 
