@@ -399,3 +399,14 @@ def test_a_zero_day_window_separates_the_report_dated_by_its_dateline(
     assert "in 4 cluster(s)" in capsys.readouterr().err
     assert main(["cluster", "--db", str(coded_corpus), "--window-days", "2"]) == 0
     assert "in 3 cluster(s)" in capsys.readouterr().err
+
+
+def test_a_place_the_clause_names_counts_even_when_it_is_the_dateline_city():
+    from accord.analyse import _event_place
+
+    row = {"place_name": "Dushanbe", "country_code": "TJK", "geonameid": 1221874,
+           "feature_code": "PPLC", "lat": 38.54, "lon": 68.78, "extracted_place": "Dushanbe",
+           "dateline_place": "Dushanbe"}
+    assert _event_place({**row, "place_basis": "text"}).country_code == "TJK"
+    assert _event_place({**row, "place_basis": "dateline"}) is None
+    assert _event_place({**row, "place_basis": None}) is None  # stores from before `basis`

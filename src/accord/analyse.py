@@ -215,12 +215,16 @@ def _stated_place(row: dict) -> Place | None:
 def _event_place(row: dict) -> Place | None:
     """The place an event happened, for matching, or None when unknown.
 
-    The coder falls back to the dateline when a sentence names no place; a dateline says where
-    the story was filed, which differs between outlets reporting one event, so a place equal
-    to the article's dateline counts as unknown here.
+    The coder falls back to the dateline when a sentence names no place (`event_loc.basis` is
+    then "dateline"); a dateline says where the story was filed, which differs between outlets
+    reporting one event, so such a place counts as unknown here. Stores coded before `basis`
+    existed are judged by comparing the place's words with the dateline.
     """
+    if row["place_basis"] == "dateline":
+        return None
     extracted = (row["extracted_place"] or "").strip().casefold()
-    if extracted and extracted == (row["dateline_place"] or "").strip().casefold():
+    dateline = (row["dateline_place"] or "").strip().casefold()
+    if row["place_basis"] is None and extracted and extracted == dateline:
         return None
     return _stated_place(row)
 
@@ -231,6 +235,7 @@ SELECT e.content_hash, e.event_id, e.event, e.date, e.actor_codes, e.recipient_c
        TRY_CAST(json_extract_string(e.event_loc, '$.geonameid') AS BIGINT) AS geonameid,
        json_extract_string(e.event_loc, '$.feature_code') AS feature_code,
        json_extract_string(e.event_loc, '$.extracted_place') AS extracted_place,
+       json_extract_string(e.event_loc, '$.basis') AS place_basis,
        a.dateline_place, coalesce(a.pub_date, a.dateline_date) AS report_date, a.source
 FROM events e JOIN articles a USING (content_hash)
 """

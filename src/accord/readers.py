@@ -646,13 +646,17 @@ def _json_line_records(
             continue
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Reject(line_origin, f"not valid JSON ({error.msg})")
-            continue
-        except RecursionError:
-            yield Reject(line_origin, "not readable JSON (nested too deeply)")
+        except (json.JSONDecodeError, RecursionError) as error:
+            yield Reject(line_origin, json_failure(error))
             continue
         yield from record_articles(record, f"{stem}:{number}", line_origin, options)
+
+
+def json_failure(error: Exception) -> str:
+    """Why a JSON text could not be read, for a reject."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"not valid JSON ({error.msg} at line {error.lineno})"
+    return "not readable JSON (nested too deeply)"
 
 
 def _decoded_lines(handle: Iterable[bytes]) -> Iterator[tuple[int, str | Unreadable]]:
@@ -712,11 +716,8 @@ def _read_json_file(path: Path, origin: str, options: ReadOptions) -> Iterator[A
     except Unreadable as error:
         yield Reject(origin, str(error))
         return
-    except json.JSONDecodeError as error:
-        yield Reject(origin, f"not valid JSON ({error.msg} at line {error.lineno})")
-        return
-    except RecursionError:
-        yield Reject(origin, "not readable JSON (nested too deeply)")
+    except (json.JSONDecodeError, RecursionError) as error:
+        yield Reject(origin, json_failure(error))
         return
     records = document if isinstance(document, list) else [document]
     if not records:
