@@ -242,7 +242,16 @@ def test_holder_of_answers_who_held_an_office_on_a_day():
     assert holder_of("USA", "head_of_state", date(2021, 1, 20)).name == "Joe Biden"
     assert holder_of("USA", "head_of_state", date(2021, 1, 19)).name == "Donald Trump"
     assert holder_of("KGZ", "head_of_state", date(2021, 9, 16)).name == "Sadyr Japarov"
-    assert holder_of("AND", "head_of_state", date(2021, 1, 1)) is None
+    # Before the first recorded Andorran tenure (a "?" start bound) nobody is known.
+    assert holder_of("AND", "head_of_state", date(2009, 1, 1)) is None
+
+
+def test_collective_heads_of_state_list_one_holder_per_day():
+    assert holder_of("AND", "head_of_state", date(2021, 1, 1)).title == "Co-Prince"
+    assert holder_of("SMR", "head_of_state", date(2021, 1, 1)).title == "Captain Regent"
+    assert holder_of("BIH", "head_of_state", date(2021, 1, 1)).name == "Milorad Dodik"
+    # The French co-prince of Andorra stays coded with France.
+    assert resolve_person("Macron", date(2021, 1, 1)).code == "FRA"
 
 
 # ---------------------------------------------------------------- accord actors lookup
