@@ -259,7 +259,8 @@ def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classi
                    extra_training: Sequence[GoldItem] = ()) -> tuple[list[FoldResult], Scores]:
     """Train on all folds but one and score the one left out, for each fold (stratified by
     label, shuffled with `seed`). `extra_training` (accord's authored examples) joins every
-    training set and is never scored. Returns the folds and the pooled scores."""
+    training set at `classify.AUTHORED_WEIGHT` and is never scored. Returns the folds and the
+    pooled scores."""
     from sklearn.model_selection import StratifiedKFold
 
     coded = list(code_items(items))
@@ -270,8 +271,9 @@ def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classi
     pooled: list[tuple[int, str, str]] = []
     for number, (train, test) in enumerate(splitter.split(labels, labels), start=1):
         training = [coded[i] for i in train] + extra
+        weights = [1.0] * len(train) + [classify.AUTHORED_WEIGHT] * len(extra)
         model = classify.fit([c.features for c in training], [c.item.label for c in training],
-                             seed=seed)
+                             seed=seed, example_weights=weights)
         scores = score_coded([coded[i] for i in test], label_map, model)
         results.append(FoldResult(number, len(training), scores))
         pooled += [(i, g, p) for i, g, p in zip(test, scores.gold, scores.predicted, strict=True)]
