@@ -1,7 +1,7 @@
 """5-fold cross-validation of accord's event typing on PLV sentences, recorded in
 docs/benchmarks.md.
 
-Usage: .venv/bin/python bench/plv_cv.py [PATH] [--seed N] [--marked]
+Usage: .venv/bin/python bench/plv_cv.py [PATH] [--seed N] [--marked] [--profile fast|accurate]
 (default PATH ../shared/data/plv/PLV_train.tsv)
 
 For each fold the event-type model is trained on the other four folds (plus accord's authored
@@ -29,6 +29,7 @@ def main() -> int:
     parser.add_argument("path", nargs="?", default=str(DEFAULT))
     parser.add_argument("--seed", type=int, default=classify.DEFAULT_SEED)
     parser.add_argument("--marked", action="store_true")
+    parser.add_argument("--profile", choices=classify.PROFILES, default=classify.FAST)
     args = parser.parse_args()
     path = Path(args.path)
     if not path.is_file():
@@ -38,21 +39,21 @@ def main() -> int:
     items = evaluate.read_plv(path, marked=args.marked)
     authored = evaluate.read_authored(classify.AUTHORED_PATH)
     folds, pooled = evaluate.cross_validate(items, FOLDS, args.seed, evaluate.PLV_LABELS,
-                                            authored)
+                                            authored, args.profile)
     seconds = time.perf_counter() - started
-    kind = "marked" if args.marked else "raw"
+    kind = ("marked" if args.marked else "raw") + f" sentences, {args.profile} profile"
     table = evaluate.fold_report(folds)
     text = table + "\n\n" + evaluate.report(
-        pooled, f"accord {__version__}, PLV {kind} sentences, {FOLDS}-fold CV pooled: {path.name}")
+        pooled, f"accord {__version__}, PLV {kind}, {FOLDS}-fold CV pooled: {path.name}")
     print(text)
     mean_f1 = sum(f.scores.macro_f1 for f in folds) / len(folds)
     mean_accuracy = sum(f.scores.accuracy for f in folds) / len(folds)
     per_fold = ", ".join(f"{f.scores.macro_f1:.3f}" for f in folds)
     verdict = "meets" if mean_f1 >= 0.80 else "does not meet"
     print(f"\nmean macro-F1 {mean_f1:.3f} ({verdict} the 0.80 target) in {seconds:.1f} s")
-    flags = (" --marked" if args.marked else "") + f" --seed {args.seed}"
+    flags = (" --marked" if args.marked else "") + f" --seed {args.seed} --profile {args.profile}"
     record_benchmark(
-        f"PLV event type, {FOLDS}-fold CV ({kind} sentences, rules + model)",
+        f"PLV event type, {FOLDS}-fold CV ({kind}, rules + model)",
         f".venv/bin/python bench/plv_cv.py {path}{flags}",
         f"mean accuracy {mean_accuracy:.3f}, mean macro-F1 {mean_f1:.3f} (per fold {per_fold}; "
         f"pooled macro-F1 {pooled.macro_f1:.3f}); {verdict} the 0.80 target; "

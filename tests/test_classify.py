@@ -96,12 +96,27 @@ def sentences():
     return coded
 
 
-def test_the_shipped_model_loads_once():
+def test_the_shipped_models_load_once_and_stay_within_the_size_budget():
     assert classify.MODEL_PATH.exists()
     assert classify.load_model() is classify.load_model()
-    assert classify.MODEL_PATH.stat().st_size < 5_000_000
+    assert classify.load_model("accurate") is classify.load_model("accurate")
+    assert classify.load_model("accurate") is not classify.load_model()
+    assert sum(path.stat().st_size for path in classify.MODEL_DIR.iterdir()) < 30_000_000
 
 
+def test_the_accurate_profile_reads_a_sentence_embedding(sentences):
+    sent, candidates = sentences("Mongolia and Japan held talks in Ulaanbaatar on Monday.")
+    fast, accurate = (classify.profile_features([sent], [candidates], profile)[0]
+                      for profile in classify.PROFILES)
+    embedding = {key: value for key, value in accurate.items() if key.startswith("emb")}
+    assert len(embedding) == 384 and not any(key.startswith("emb") for key in fast)
+    norm = sum(value * value for value in embedding.values()) ** 0.5
+    assert norm == pytest.approx(classify.EMBEDDING_WEIGHT, rel=1e-3)
+    with pytest.raises(ValueError, match="unknown profile"):
+        classify.load_model("turbo")
+
+
+@pytest.mark.parametrize("profile", ["fast", "accurate"])
 @pytest.mark.parametrize("text, expected", [
     ("Kazakh police detained forty demonstrators outside the parliament on Monday.", "COERCE"),
     ("The foreign ministers of Mongolia and Japan held talks in Ulaanbaatar.", "CONSULT"),
@@ -109,9 +124,9 @@ def test_the_shipped_model_loads_once():
     ("The Uzbek government flatly refused to sign the water-sharing accord.", "REJECT"),
     ("Thousands of farmers marched on the capital to protest the new land law.", "PROTEST"),
 ])
-def test_the_shipped_model_types_plain_news_sentences(sentences, text, expected):
+def test_the_shipped_models_type_plain_news_sentences(sentences, text, expected, profile):
     sent, candidates = sentences(text)
-    decision = classify.classify_sentence(sent, candidates)
+    decision = classify.classify_sentence(sent, candidates, profile=profile)
     assert decision is not None and decision.event_type == expected
 
 

@@ -57,6 +57,18 @@ def test_code_writes_one_jsonl_event_per_line_and_exits_zero(corpus, capsys):
     assert sanction["date"] == "2024-04-22"
 
 
+def test_the_accurate_profile_codes_the_same_acts_between_the_same_parties(corpus, capsys):
+    def acts(profile: str) -> set[tuple]:
+        assert main(["code", str(corpus), "--profile", profile]) == 0
+        return {(e["doc_id"], e["event"], tuple(a["code"] for a in e["actor"]),
+                 tuple(r["code"] for r in e["recipient"]))
+                for e in lines(capsys.readouterr().out)}
+
+    fast, accurate = acts("fast"), acts("accurate")
+    assert ("sanctions", "SANCTION", ("EUR",), ("BLR",)) in fast & accurate
+    assert ("protest", "ASSAULT", ("KEN",), ("KEN",)) in fast & accurate  # crowd control
+
+
 def test_bad_inputs_are_named_with_a_reason_and_the_good_ones_still_coded(corpus, tmp_path, capsys):
     (corpus / "empty.txt").write_text("", encoding="utf-8")
     (corpus / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 64)
@@ -105,7 +117,9 @@ def test_eval_prints_accuracy_macro_f1_and_per_type_table(tmp_path, capsys):
         "3\tThe rebels released twelve hostages after talks.\tYIELD\n",
         encoding="utf-8",
     )
-    assert main(["eval", "plv", str(gold)]) == 0
-    out = capsys.readouterr().out
-    assert "accuracy:" in out and "macro-F1:" in out
-    assert "SANCTION" in out and "YIELD" in out and "confusion" in out
+    for profile in ("fast", "accurate"):
+        assert main(["eval", "plv", str(gold), "--profile", profile]) == 0
+        out = capsys.readouterr().out
+        assert f"({profile} profile)" in out
+        assert "accuracy:" in out and "macro-F1:" in out
+        assert "SANCTION" in out and "YIELD" in out and "confusion" in out

@@ -108,10 +108,10 @@ def test_an_article_that_trips_the_coder_is_rejected_and_the_rest_still_coded(mo
 
     real = pipeline.code_document
 
-    def fragile(article, doc):
+    def fragile(article, doc, profile):
         if article.id == "bad":
             raise ValueError("simulated coder bug")
-        return real(article, doc)
+        return real(article, doc, profile)
 
     monkeypatch.setattr(pipeline, "code_document", fragile)
     stories = [Article(id=name, text="Kenyan police arrested twelve protesters in Nairobi.",

@@ -25,7 +25,11 @@ from spacy.tokens import Span, Token
 
 from accord.knowledge import canonical_type, plover_types
 
-MODEL_PATH = Path(__file__).parent / "data" / "models" / "event_type.npz"
+MODEL_DIR = Path(__file__).parent / "data" / "models"
+FAST, ACCURATE = "fast", "accurate"
+PROFILES = (FAST, ACCURATE)
+MODEL_FILES = {FAST: "event_type.npz", ACCURATE: "event_type_accurate.npz"}
+MODEL_PATH = MODEL_DIR / MODEL_FILES[FAST]
 AUTHORED_PATH = Path(__file__).parent / "data" / "training" / "authored.tsv"
 YIELD = "YIELD"
 YIELD_PARTS = ("CONCEDE", "RETREAT")
@@ -48,6 +52,9 @@ NGRAM_WEIGHT = 1.0
 VECTOR_WEIGHT = 1.0
 PATTERN_EVIDENCE_WEIGHT = 2.0
 RULE_VERDICT_WEIGHT = 0.5
+# The accurate profile adds the sentence's E5 embedding; this weight (chosen by CV like the
+# others) lets its 384 dimensions speak about as loudly as the sparse features.
+EMBEDDING_WEIGHT = 8.0
 # Authored examples are diplomatic news written for accord; they count half as much as gold
 # sentences from annotated corpora, whose labelling conventions they should not override.
 AUTHORED_WEIGHT = 0.5
@@ -258,10 +265,36 @@ class TypeModel:
                        bias=data["bias"].astype(np.float64))
 
 
-@lru_cache(maxsize=1)
-def load_model() -> TypeModel | None:
-    """The shipped model, loaded once per process (None when the package has none)."""
-    return TypeModel.load(MODEL_PATH) if MODEL_PATH.exists() else None
+def model_path(profile: str = FAST) -> Path:
+    if profile not in MODEL_FILES:
+        raise ValueError(f"unknown profile {profile!r} (choose from {', '.join(PROFILES)})")
+    return MODEL_DIR / MODEL_FILES[profile]
+
+
+@lru_cache(maxsize=len(PROFILES))
+def load_model(profile: str = FAST) -> TypeModel | None:
+    """The shipped model of a profile, loaded once per process (None when the package has
+    none)."""
+    path = model_path(profile)
+    return TypeModel.load(path) if path.exists() else None
+
+
+def embedding_features(vector: np.ndarray) -> dict[str, float]:
+    return {f"emb{i}": EMBEDDING_WEIGHT * float(value) for i, value in enumerate(vector)}
+
+
+def profile_features(sentences: Sequence[Span], candidate_lists: Sequence[Sequence],
+                     profile: str = FAST) -> list[dict[str, float]]:
+    """The model's features for each sentence of a batch; the accurate profile embeds them all
+    in one encoder call."""
+    features = [sentence_features(sent, candidates)
+                for sent, candidates in zip(sentences, candidate_lists, strict=True)]
+    if profile == ACCURATE:
+        from accord.encoder import embed
+
+        for found, vector in zip(features, embed([s.text for s in sentences]), strict=True):
+            found.update(embedding_features(vector))
+    return features
 
 
 def fit(features: Sequence[dict[str, float]], labels: Sequence[str],
@@ -325,13 +358,14 @@ def _split_yield(label: str, candidates: Sequence) -> str:
     return max(parts, key=lambda c: c.confidence).event_type if parts else YIELD_PARTS[0]
 
 
-def classify_sentence(sent: Span, candidates: Sequence,
-                      model: TypeModel | None = None) -> Decision | None:
+def classify_sentence(sent: Span, candidates: Sequence, model: TypeModel | None = None,
+                      profile: str = FAST) -> Decision | None:
     """The model-and-pattern decision for one sentence (None when no model is shipped)."""
-    model = model or load_model()
+    model = model or load_model(profile)
     if model is None:
         return None
-    return decide(model.probabilities(sentence_features(sent, candidates)), candidates)
+    features = profile_features([sent], [candidates], profile)[0]
+    return decide(model.probabilities(features), candidates)
 
 
 def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
@@ -448,13 +482,15 @@ def parsed_texts(texts: Iterable[str]) -> Iterator[tuple[Span, list]]:
         yield primary_sentence(article, doc)
 
 
-def featurize(texts: Iterable[str]) -> list[dict[str, float]]:
+def featurize(texts: Iterable[str], profile: str = FAST) -> list[dict[str, float]]:
     """The model's features for each text, as the rule coder sees it."""
-    return [sentence_features(sent, candidates) for sent, candidates in parsed_texts(texts)]
+    parsed = list(parsed_texts(texts))
+    return profile_features([sent for sent, _ in parsed], [cands for _, cands in parsed],
+                            profile)
 
 
 def train(paths: Sequence[str | Path], seed: int = DEFAULT_SEED,
-          include_authored: bool = True) -> tuple[TypeModel, int]:
+          include_authored: bool = True, profile: str = FAST) -> tuple[TypeModel, int]:
     """Train from gold files plus accord's authored examples; returns the model and its size."""
     examples = [e for path in paths for e in read_training_file(path)]
     weights = [1.0] * len(examples)
@@ -462,7 +498,7 @@ def train(paths: Sequence[str | Path], seed: int = DEFAULT_SEED,
         authored = list(read_training_file(AUTHORED_PATH))
         examples += authored
         weights += [AUTHORED_WEIGHT] * len(authored)
-    features = featurize(e.text for e in examples)
+    features = featurize((e.text for e in examples), profile)
     model = fit(features, [e.label for e in examples], seed=seed, example_weights=weights)
     return model, len(examples)
 

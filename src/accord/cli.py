@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="processes to code on: local default 1, dask default all cores")
     code.add_argument("--scheduler", metavar="ADDRESS",
                       help="with --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786")
+    _add_profile_argument(code)
 
     events = commands.add_parser("events", help="read stored events back")
     events.add_argument("--db", default=DEFAULT_DB)
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--seed", type=int, help="fold shuffling and training seed")
     evaluation.add_argument("--rules-only", action="store_true",
                             help="score the trigger patterns alone, without the trained model")
+    _add_profile_argument(evaluation)
 
     training = commands.add_parser("train", help="train the event-type model from gold files")
     training.add_argument("--data", nargs="+", required=True, metavar="PATH",
@@ -84,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--out", help="where to write the model (default: the packaged one)")
     training.add_argument("--no-authored", action="store_true",
                           help="leave out accord's authored examples")
+    _add_profile_argument(training)
 
     info = commands.add_parser("info", help="versions of accord, its model and data files")
     info.add_argument("--json", action="store_true")
@@ -93,6 +96,28 @@ def build_parser() -> argparse.ArgumentParser:
     _add_actors_parser(commands)
     _add_serve_parser(commands)
     return parser
+
+
+def _add_profile_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", choices=["fast", "accurate"], default="fast",
+                        help="event-type model: fast (default) or accurate (adds a sentence "
+                             "encoder; slower, see docs/benchmarks.md)")
+
+
+def _check_profile(profile: str, needs_model: bool = True) -> None:
+    """Fail before any input is read when the profile cannot run here."""
+    from accord import classify
+
+    if profile == classify.ACCURATE:
+        from accord.encoder import EncoderUnavailable, load_encoder
+
+        try:
+            load_encoder()
+        except EncoderUnavailable as error:
+            raise UsageError(str(error)) from error
+    if needs_model and classify.load_model(profile) is None:
+        raise UsageError(f"no {profile} event-type model at {classify.model_path(profile)}; "
+                         f"build it with accord train --profile {profile}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,6 +149,7 @@ def run_code(args: argparse.Namespace) -> int:
     if args.format != "jsonl" and not args.out:
         raise UsageError(f"--format {args.format} needs --out PATH")
     _check_engine(args)
+    _check_profile(args.profile)
     totals = {"articles": 0, "events": 0, "rejected": 0}
     with ExitStack() as stack:
         sink = stack.enter_context(_event_sink(args))
@@ -133,7 +159,7 @@ def run_code(args: argparse.Namespace) -> int:
         options = ReadOptions(max_chars=args.max_chars, oversize=args.oversize)
         results = stack.enter_context(scale.coded(
             read_inputs(args.inputs, stdin=sys.stdin, options=options), engine=args.engine,
-            workers=args.workers, scheduler=args.scheduler))
+            workers=args.workers, scheduler=args.scheduler, profile=args.profile))
         for batch in _batches(results, args.batch_size):
             coded = []
             for item in batch:
@@ -315,17 +341,21 @@ def run_eval(args: argparse.Namespace) -> int:
     else:
         items = islice(evaluate.read_plover_json(args.path), args.limit)
         label_map = {}
-    title = f"accord {__version__} on {args.kind} gold: {args.path}"
+    title = f"accord {__version__} ({args.profile} profile) on {args.kind} gold: {args.path}"
     if args.cv:
         if args.cv < 2:
             raise UsageError("--cv needs at least 2 folds")
+        _check_profile(args.profile, needs_model=False)
         seed = classify.DEFAULT_SEED if args.seed is None else args.seed
         authored = evaluate.read_authored(classify.AUTHORED_PATH)
-        folds, pooled = evaluate.cross_validate(items, args.cv, seed, label_map, authored)
+        folds, pooled = evaluate.cross_validate(items, args.cv, seed, label_map, authored,
+                                                args.profile)
         print(evaluate.fold_report(folds) + "\n")
         print(evaluate.report(pooled, f"{title} ({args.cv}-fold CV, seed {seed}, pooled)"))
         return 0
-    scores = evaluate.evaluate(items, label_map, use_model=not args.rules_only)
+    _check_profile(args.profile, needs_model=not args.rules_only)
+    scores = evaluate.evaluate(items, label_map, use_model=not args.rules_only,
+                               profile=args.profile)
     print(evaluate.report(scores, title + (" (marked)" if args.marked else "")))
     return 0
 
@@ -340,8 +370,10 @@ def run_train(args: argparse.Namespace) -> int:
         raise UsageError(f"no training file at {', '.join(missing)}")
     seed = classify.DEFAULT_SEED if args.seed is None else args.seed
     started = time.perf_counter()
-    model, examples = classify.train(args.data, seed=seed, include_authored=not args.no_authored)
-    out = Path(args.out) if args.out else classify.MODEL_PATH
+    _check_profile(args.profile, needs_model=False)
+    model, examples = classify.train(args.data, seed=seed, include_authored=not args.no_authored,
+                                     profile=args.profile)
+    out = Path(args.out) if args.out else classify.model_path(args.profile)
     model.save(out)
     print(f"accord: trained on {examples} examples ({len(model.feature_index)} features, "
           f"{len(model.classes)} classes) in {time.perf_counter() - started:.1f} s; "

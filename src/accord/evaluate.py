@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from spacy.tokens import Span
@@ -165,8 +166,19 @@ class Coded:
     features: dict[str, float]
 
 
-def code_items(items: Iterable[GoldItem]) -> Iterator[Coded]:
-    """Parse each gold text once and keep what typing it needs, streaming."""
+def code_items(items: Iterable[GoldItem], profile: str = classify.FAST,
+               chunk: int = 64) -> Iterator[Coded]:
+    """Parse each gold text once and keep what typing it needs (the features of `profile`),
+    streaming in chunks so the accurate profile's encoder sees many sentences at once."""
+    found = iter(_typed_sentences(items))
+    while batch := list(islice(found, chunk)):
+        features = classify.profile_features([sent for _, sent, _ in batch],
+                                             [cands for _, _, cands in batch], profile)
+        for (item, sentence, candidates), item_features in zip(batch, features, strict=True):
+            yield Coded(item, sentence, candidates, item_features)
+
+
+def _typed_sentences(items: Iterable[GoldItem]) -> Iterator[tuple[GoldItem, Span, list]]:
     pending: dict[str, GoldItem] = {}
 
     def articles() -> Iterator[Article]:
@@ -180,7 +192,7 @@ def code_items(items: Iterable[GoldItem]) -> Iterator[Coded]:
         sentence, candidates = classify.primary_sentence(article, doc)
         if item.source or item.target:
             sentence, candidates = _marked_sentence(article, doc, item) or (sentence, candidates)
-        yield Coded(item, sentence, candidates, classify.sentence_features(sentence, candidates))
+        yield item, sentence, candidates
 
 
 def _marked_sentence(article: Article, doc, item: GoldItem) -> tuple[Span, list] | None:
@@ -230,10 +242,12 @@ def _marked_candidate(item: GoldItem, candidates: list[Candidate]) -> Candidate 
 
 
 def evaluate(items: Iterable[GoldItem], label_map: dict[str, str] | None = None,
-             model: classify.TypeModel | None = None, use_model: bool = True) -> Scores:
-    """Score the coder (rules plus the shipped model, or `model`) on gold items."""
-    model = model or (classify.load_model() if use_model else None)
-    return score_coded(list(code_items(items)), label_map, model, use_model)
+             model: classify.TypeModel | None = None, use_model: bool = True,
+             profile: str = classify.FAST) -> Scores:
+    """Score the coder (rules plus the shipped model of `profile`, or `model`) on gold items."""
+    model = model or (classify.load_model(profile) if use_model else None)
+    features_profile = profile if use_model else classify.FAST
+    return score_coded(list(code_items(items, features_profile)), label_map, model, use_model)
 
 
 def score_coded(coded: Sequence[Coded], label_map: dict[str, str] | None,
@@ -256,15 +270,16 @@ class FoldResult:
 
 def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classify.DEFAULT_SEED,
                    label_map: dict[str, str] | None = None,
-                   extra_training: Sequence[GoldItem] = ()) -> tuple[list[FoldResult], Scores]:
+                   extra_training: Sequence[GoldItem] = (),
+                   profile: str = classify.FAST) -> tuple[list[FoldResult], Scores]:
     """Train on all folds but one and score the one left out, for each fold (stratified by
     label, shuffled with `seed`). `extra_training` (accord's authored examples) joins every
-    training set at `classify.AUTHORED_WEIGHT` and is never scored. Returns the folds and the
-    pooled scores."""
+    training set at `classify.AUTHORED_WEIGHT` and is never scored. The model reads the
+    features of `profile`. Returns the folds and the pooled scores."""
     from sklearn.model_selection import StratifiedKFold
 
-    coded = list(code_items(items))
-    extra = list(code_items(extra_training))
+    coded = list(code_items(items, profile))
+    extra = list(code_items(extra_training, profile))
     labels = [c.item.label for c in coded]
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     results: list[FoldResult] = []

@@ -66,15 +66,30 @@ def article_candidates(article: Article, doc: Doc,
     yield from candidates_of(setting, doc, rescored)
 
 
-def candidates_of(setting: ArticleSetting, doc: Doc,
-                  rescored: bool = True) -> Iterator[tuple[Span, int, Candidate]]:
+def candidates_of(setting: ArticleSetting, doc: Doc, rescored: bool = True,
+                  profile: str = classify.FAST) -> Iterator[tuple[Span, int, Candidate]]:
+    found: list[tuple[int, Span, list[Candidate]]] = []
     for index, sent in body_sentences(setting.article, doc):
         mentions_in(sent, setting.memory)
         candidates = extract_candidates(sent, setting.memory)
-        if rescored:
-            candidates = classify.rescore(sent, candidates)
+        if candidates:
+            found.append((index, sent, candidates))
+    if rescored and found:
+        found = _rescored(found, profile)
+    for index, sent, candidates in found:
         for candidate in candidates:
             yield sent, index, candidate
+
+
+def _rescored(found: list[tuple[int, Span, list[Candidate]]],
+              profile: str) -> list[tuple[int, Span, list[Candidate]]]:
+    """The event-type model of the profile retypes each sentence's candidates; the features of
+    the whole article are built together so the accurate profile's encoder runs once."""
+    model = classify.load_model(profile)
+    features = classify.profile_features([sent for _, sent, _ in found],
+                                         [cands for _, _, cands in found], profile)
+    return [(index, sent, classify.rescore(sent, cands, model, features=found_features))
+            for (index, sent, cands), found_features in zip(found, features, strict=True)]
 
 
 def worth_emitting(candidate: Candidate) -> bool:
@@ -85,9 +100,11 @@ def worth_emitting(candidate: Candidate) -> bool:
     return candidate.confidence >= MIN_CONFIDENCE
 
 
-def code_document(article: Article, doc: Doc) -> list[EventRecord]:
+def code_document(article: Article, doc: Doc,
+                  profile: str = classify.FAST) -> list[EventRecord]:
     setting = article_setting(article, doc)
-    emitted = [item for item in candidates_of(setting, doc) if worth_emitting(item[2])]
+    emitted = [item for item in candidates_of(setting, doc, profile=profile)
+               if worth_emitting(item[2])]
     return [build_record(setting, sent, index, candidate)
             for sent, index, candidate in one_per_statement(emitted)]
 
@@ -115,9 +132,10 @@ def _party_key(actors: list[Actor]) -> tuple:
 
 
 def code_articles(
-    items: Iterable[Article | Reject], batch_size: int = 32
+    items: Iterable[Article | Reject], batch_size: int = 32, profile: str = classify.FAST
 ) -> Iterator[tuple[Article, list[EventRecord]] | Reject]:
-    """Code a stream of articles; rejects pass through in order, so callers can report them."""
+    """Code a stream of articles with the event-type model of `profile`; rejects pass through
+    in order, so callers can report them."""
     rejects: list[Reject] = []
 
     def articles_only() -> Iterator[Article]:
@@ -130,14 +148,15 @@ def code_articles(
     for article, doc in parse(articles_only(), batch_size=batch_size):
         while rejects:
             yield rejects.pop(0)
-        yield _code_safely(article, doc)
+        yield _code_safely(article, doc, profile)
     yield from rejects
 
 
-def _code_safely(article: Article, doc: Doc) -> tuple[Article, list[EventRecord]] | Reject:
+def _code_safely(article: Article, doc: Doc,
+                 profile: str) -> tuple[Article, list[EventRecord]] | Reject:
     """One article that trips the coder is rejected with the reason; the batch goes on."""
     try:
-        return article, code_document(article, doc)
+        return article, code_document(article, doc, profile)
     except Exception as error:  # noqa: BLE001 - any coder bug must not cost the other articles
         origin = article.origin or article.id
         return Reject(origin, f"coding failed: {type(error).__name__}: {error}")

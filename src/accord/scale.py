@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from accord.classify import FAST
 from accord.model import Article, EventRecord, Reject
 
 Item = Article | Reject
@@ -82,12 +83,12 @@ class PartitionResult:
     seconds: float
 
 
-def code_partition(index: int, items: list[Item]) -> PartitionResult:
+def code_partition(index: int, items: list[Item], profile: str = FAST) -> PartitionResult:
     """The task: code one partition in this process, with this process's cached pipeline."""
     from accord.pipeline import code_articles
 
     started = time.perf_counter()
-    outcomes = list(code_articles(items))
+    outcomes = list(code_articles(items, profile=profile))
     return PartitionResult(index, outcomes, worker_name(), peak_rss_mb(),
                            time.perf_counter() - started)
 
@@ -242,9 +243,9 @@ def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
 
 def code_on_pool(items: Iterable[Item], pool: ProcessPoolExecutor, workers: int,
                  partition_size: int = PARTITION_ARTICLES, stats: RunStats | None = None,
-                 progress: Progress | None = None) -> Iterator[Outcome]:
+                 progress: Progress | None = None, profile: str = FAST) -> Iterator[Outcome]:
     def submit(index: int, chunk: list[Item]) -> Future:
-        return pool.submit(code_partition, index, chunk)
+        return pool.submit(code_partition, index, chunk, profile)
 
     chunks = partitions(items, partition_size)
     results = in_order(submit, chunks, workers * IN_FLIGHT_PER_WORKER)
@@ -253,11 +254,11 @@ def code_on_pool(items: Iterable[Item], pool: ProcessPoolExecutor, workers: int,
 
 def code_parallel(items: Iterable[Item], workers: int = 2,
                   partition_size: int = PARTITION_ARTICLES, stats: RunStats | None = None,
-                  progress: Progress | None = None) -> Iterator[Outcome]:
+                  progress: Progress | None = None, profile: str = FAST) -> Iterator[Outcome]:
     """Code a stream on `workers` local processes; the same outcomes, in the same order, as
     `accord.pipeline.code_articles` in one process."""
     with process_pool(workers) as pool:
-        yield from code_on_pool(items, pool, workers, partition_size, stats, progress)
+        yield from code_on_pool(items, pool, workers, partition_size, stats, progress, profile)
 
 
 # ---------------------------------------------------------------- Dask
@@ -293,13 +294,13 @@ def warm_up_dask(client: Any) -> list[str]:
 
 def code_on_dask(items: Iterable[Item], client: Any,
                  partition_size: int = PARTITION_ARTICLES, stats: RunStats | None = None,
-                 progress: Progress | None = None) -> Iterator[Outcome]:
+                 progress: Progress | None = None, profile: str = FAST) -> Iterator[Outcome]:
     """Code a stream on the Dask workers behind `client`, in input order, bounded in memory."""
 
     def submit(index: int, chunk: list[Item]) -> Any:
         # pure=False: two identical partitions are still two tasks (their outcomes are needed
         # in both places in the output).
-        return client.submit(code_partition, index, chunk, pure=False)
+        return client.submit(code_partition, index, chunk, profile, pure=False)
 
     window = max(4, dask_worker_count(client) * IN_FLIGHT_PER_WORKER)
     results = in_order(submit, partitions(items, partition_size), window)
@@ -311,9 +312,11 @@ def code_on_dask(items: Iterable[Item], client: Any,
 
 @contextmanager
 def coded(items: Iterable[Item], engine: str = "local", workers: int | None = None,
-          scheduler: str | None = None, log: TextIO | None = None) -> Iterator[Iterator[Outcome]]:
+          scheduler: str | None = None, log: TextIO | None = None,
+          profile: str = FAST) -> Iterator[Iterator[Outcome]]:
     """The outcome stream for `accord code`: one process by default, a local pool when
-    `workers` > 1, Dask when `engine` is "dask" (a local cluster, or `scheduler`)."""
+    `workers` > 1, Dask when `engine` is "dask" (a local cluster, or `scheduler`), each typing
+    events with the model of `profile`."""
     log = log or sys.stderr
     if engine == "dask":
         with dask_client(scheduler, workers) as client:
@@ -321,16 +324,16 @@ def coded(items: Iterable[Item], engine: str = "local", workers: int | None = No
                 log.write(f"accord: Dask scheduler {scheduler}, dashboard {client.dashboard_link}"
                           f", {dask_worker_count(client)} worker(s)\n")
             label = f"dask, {dask_worker_count(client)} worker(s)"
-            yield code_on_dask(items, client, progress=Progress(label, log))
+            yield code_on_dask(items, client, progress=Progress(label, log), profile=profile)
         return
     if workers and workers > 1:
         progress = Progress(f"{workers} processes", log)
         with process_pool(workers) as pool:
-            yield code_on_pool(items, pool, workers, progress=progress)
+            yield code_on_pool(items, pool, workers, progress=progress, profile=profile)
         return
     from accord.pipeline import code_articles
 
-    yield code_articles(items)
+    yield code_articles(items, profile=profile)
 
 
 # ---------------------------------------------------------------- partitioned Parquet
