@@ -67,6 +67,7 @@ def test_the_accurate_profile_codes_the_same_acts_between_the_same_parties(corpu
     fast, accurate = acts("fast"), acts("accurate")
     assert ("sanctions", "SANCTION", ("EUR",), ("BLR",)) in fast & accurate
     assert ("protest", "ASSAULT", ("KEN",), ("KEN",)) in fast & accurate  # crowd control
+    assert ("protest", "PROTEST", ("KEN",), ("KEN",)) in fast & accurate  # "who marched"
 
 
 def test_bad_inputs_are_named_with_a_reason_and_the_good_ones_still_coded(corpus, tmp_path, capsys):

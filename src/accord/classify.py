@@ -345,7 +345,12 @@ def decide(probabilities: dict[str, float], candidates: Sequence, primary=None) 
     rule_probability = probabilities.get(rule_label, 0.0)
     if rule_label == best_label:
         return Decision(primary.event_type, rule_probability, "agree")
-    if primary.pattern.weight >= PATTERN_SURE and rule_probability >= MODEL_VETO:
+    # When another clause of the sentence carries the model's type, both acts are real: the
+    # model's one picks the sentence's main event, and the sure pattern's stays as a second one.
+    carried_elsewhere = any(model_label(c.event_type) == best_label
+                            for c in candidates if c is not primary)
+    if (primary.pattern.weight >= PATTERN_SURE and rule_probability >= MODEL_VETO
+            and not carried_elsewhere):
         return Decision(primary.event_type, rule_probability, "pattern")
     return Decision(_split_yield(best_label, candidates), probabilities[best_label], "model")
 

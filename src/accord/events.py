@@ -24,6 +24,7 @@ from accord.model import Actor
 
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
+RELATIVE_PRONOUN_TAGS = {"WP", "WDT"}
 OBJECT_DEPS = {"dobj", "obj", "dative", "attr", "oprd"}
 RECIPIENT_PREPS = {"with", "to", "against", "on", "for", "from", "toward", "towards", "at",
                    "into", "upon"}
@@ -138,6 +139,9 @@ def subject_of(verb: Token) -> Token | None:
         inherited = current is not verb and verb.dep_ == "xcomp"
         for child in current.children:
             if child.dep_ in SUBJECT_DEPS and child.dep_ != "expl":
+                # "protesters who marched": the relative pronoun stands for the noun it follows.
+                if current.dep_ == "relcl" and child.tag_ in RELATIVE_PRONOUN_TAGS:
+                    return current.head
                 return child
             # "X is scheduled to travel": the raised passive subject is the traveller.
             if inherited and child.dep_ == "nsubjpass":
