@@ -56,7 +56,8 @@ def main() -> int:
         f"PLV event type, {FOLDS}-fold CV ({kind}, rules + model)",
         f".venv/bin/python bench/plv_cv.py {path}{flags}",
         f"mean accuracy {mean_accuracy:.3f}, mean macro-F1 {mean_f1:.3f} (per fold {per_fold}; "
-        f"pooled macro-F1 {pooled.macro_f1:.3f}); {verdict} the 0.80 target; "
+        f"pooled macro-F1 {pooled.macro_f1:.3f}, expected calibration error "
+        f"{pooled.calibration_error():.3f}); {verdict} the 0.80 target; "
         f"{len(pooled.gold)} sentences, {seconds:.1f} s",
         details=text,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -150,3 +151,24 @@ def test_authored_examples_cover_every_plover_type():
 
     labels = {e.label for e in classify.read_training_file(classify.AUTHORED_PATH)}
     assert labels == set(plover_types())
+
+
+def test_the_calibration_temperature_is_fitted_deterministically_and_saved(tmp_path):
+    rows = [({f"trig={verb}": 1.0, f"w={noun}": 1.0}, label)
+            for label, verbs, nouns in (("ASSAULT", ("attack", "shell", "bomb"), ("town", "camp")),
+                                        ("CONSULT", ("meet", "visit", "host"), ("talk", "envoy")),
+                                        ("AID", ("donate", "send", "fund"), ("grain", "tent")))
+            for verb in verbs for noun in nouns]
+    features, labels = [r[0] for r in rows], [r[1] for r in rows]
+    model = classify.calibrated_fit(features, labels, seed=5)
+    assert model.temperature in classify.TEMPERATURES
+    assert classify.calibrated_fit(features, labels, seed=5).temperature == model.temperature
+    model.save(tmp_path / "m.npz")
+    loaded = classify.TypeModel.load(tmp_path / "m.npz")
+    assert loaded.temperature == pytest.approx(model.temperature)
+    probabilities = loaded.probabilities({"trig=shell": 1.0})
+    assert max(probabilities, key=probabilities.get) == "ASSAULT"
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+    # a sharper temperature never changes the ranking, only how sure the model says it is
+    sharper = replace(loaded, temperature=loaded.temperature / 2)
+    assert sharper.probabilities({"trig=shell": 1.0})["ASSAULT"] > probabilities["ASSAULT"]

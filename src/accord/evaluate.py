@@ -47,6 +47,7 @@ class Scores:
     gold: list[str]
     predicted: list[str]
     labels: list[str] = field(default_factory=list)
+    confidences: list[float] = field(default_factory=list)  # the model's, when it spoke
 
     def __post_init__(self) -> None:
         if not self.labels:
@@ -75,6 +76,20 @@ class Scores:
     def macro_f1(self) -> float:
         table = self.per_label()
         return sum(row[2] for row in table.values()) / len(table) if table else 0.0
+
+    def calibration_error(self, bins: int = 10) -> float | None:
+        """Expected calibration error: over equal-width confidence bins, the gap between mean
+        confidence and accuracy, weighted by the bin's share of items."""
+        if not self.confidences:
+            return None
+        hits = [g == p for g, p in zip(self.gold, self.predicted, strict=True)]
+        binned: dict[int, list[tuple[float, bool]]] = {}
+        for confidence, hit in zip(self.confidences, hits, strict=True):
+            binned.setdefault(min(int(confidence * bins), bins - 1), []).append((confidence, hit))
+        total = len(hits)
+        return sum(len(rows) / total * abs(sum(c for c, _ in rows) / len(rows)
+                                           - sum(h for _, h in rows) / len(rows))
+                   for rows in binned.values())
 
     def confusion(self) -> dict[str, Counter]:
         matrix: dict[str, Counter] = {label: Counter() for label in self.labels}
@@ -211,6 +226,20 @@ def predicted_type(coded: Coded, model: classify.TypeModel | None,
                    use_model: bool = True) -> str:
     """The coder's primary type for one item: rule candidates rescored by the model, the marked
     candidate when the item has marks, the model's own type when the rules found nothing."""
+    return predicted(coded, model, use_model)[0]
+
+
+def predicted(coded: Coded, model: classify.TypeModel | None,
+              use_model: bool = True) -> tuple[str, float | None]:
+    """The primary type with the model's calibrated probability of it (None without a model)."""
+    found = _predicted_type(coded, model, use_model)
+    if not use_model or model is None:
+        return found, None
+    probabilities = model.probabilities(coded.features)
+    return found, probabilities.get(classify.model_label(found), 0.0)
+
+
+def _predicted_type(coded: Coded, model: classify.TypeModel | None, use_model: bool) -> str:
     candidates = [copy.copy(c) for c in coded.candidates]
     if use_model and model is not None:
         if not candidates:
@@ -254,8 +283,10 @@ def score_coded(coded: Sequence[Coded], label_map: dict[str, str] | None,
                 model: classify.TypeModel | None, use_model: bool = True) -> Scores:
     label_map = label_map or {}
     gold = [label_map.get(c.item.label, c.item.label) for c in coded]
-    predicted = [predicted_type(c, model, use_model) for c in coded]
-    return Scores(gold, [label_map.get(p, p) for p in predicted])
+    found = [predicted(c, model, use_model) for c in coded]
+    confidences = [k for _, k in found if k is not None]
+    return Scores(gold, [label_map.get(p, p) for p, _ in found],
+                  confidences=confidences if len(confidences) == len(found) else [])
 
 
 # ---------------------------------------------------------------- cross-validation
@@ -287,13 +318,15 @@ def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classi
     for number, (train, test) in enumerate(splitter.split(labels, labels), start=1):
         training = [coded[i] for i in train] + extra
         weights = [1.0] * len(train) + [classify.AUTHORED_WEIGHT] * len(extra)
-        model = classify.fit([c.features for c in training], [c.item.label for c in training],
-                             seed=seed, example_weights=weights)
+        model = classify.calibrated_fit([c.features for c in training],
+                                        [c.item.label for c in training], seed=seed,
+                                        example_weights=weights)
         scores = score_coded([coded[i] for i in test], label_map, model)
         results.append(FoldResult(number, len(training), scores))
-        pooled += [(i, g, p) for i, g, p in zip(test, scores.gold, scores.predicted, strict=True)]
+        pooled += list(zip(test, scores.gold, scores.predicted, scores.confidences, strict=True))
     pooled.sort()
-    return results, Scores([g for _, g, _ in pooled], [p for _, _, p in pooled])
+    return results, Scores([row[1] for row in pooled], [row[2] for row in pooled],
+                           confidences=[row[3] for row in pooled])
 
 
 def fold_report(results: Sequence[FoldResult]) -> str:
@@ -309,8 +342,13 @@ def fold_report(results: Sequence[FoldResult]) -> str:
 
 def report(scores: Scores, title: str) -> str:
     lines = [f"# {title}", f"items: {len(scores.gold)}",
-             f"accuracy: {scores.accuracy:.3f}", f"macro-F1: {scores.macro_f1:.3f}", "",
-             f"{'type':<11} {'prec':>6} {'recall':>6} {'F1':>6} {'support':>7}"]
+             f"accuracy: {scores.accuracy:.3f}", f"macro-F1: {scores.macro_f1:.3f}"]
+    error = scores.calibration_error()
+    if error is not None:
+        mean = sum(scores.confidences) / len(scores.confidences)
+        lines.append(f"calibration: mean confidence {mean:.3f} against accuracy "
+                     f"{scores.accuracy:.3f}; expected calibration error {error:.3f} (10 bins)")
+    lines += ["", f"{'type':<11} {'prec':>6} {'recall':>6} {'F1':>6} {'support':>7}"]
     for label, (precision, recall, f1, support) in scores.per_label().items():
         lines.append(f"{label:<11} {precision:6.3f} {recall:6.3f} {f1:6.3f} {support:7d}")
     lines += ["", "confusion (rows gold, columns predicted):"]
