@@ -124,3 +124,21 @@ def test_eval_prints_accuracy_macro_f1_and_per_type_table(tmp_path, capsys):
         assert f"({profile} profile)" in out
         assert "accuracy:" in out and "macro-F1:" in out
         assert "SANCTION" in out and "YIELD" in out and "confusion" in out
+
+
+def test_a_gold_file_in_the_wrong_format_is_named_with_the_reason(tmp_path, capsys):
+    tsv = tmp_path / "notes.tsv"
+    tsv.write_text("id\tcomment\n1\tnothing to score\n", encoding="utf-8")
+    binary = tmp_path / "blob.tsv"
+    binary.write_bytes(b"\xff\xfe\x00\x81binary")
+    assert main(["eval", "plv", str(tsv)]) == 2
+    assert "notes.tsv: not a PLV TSV file: no sentence or gold_root column" in \
+        capsys.readouterr().err
+    assert main(["eval", "plover", str(tsv)]) == 2
+    assert "notes.tsv: line 1 is not JSON" in capsys.readouterr().err
+    assert main(["eval", "plv", str(binary)]) == 2
+    assert "blob.tsv: not UTF-8 text" in capsys.readouterr().err
+    assert main(["train", "--data", str(tsv), "--out", str(tmp_path / "m.npz")]) == 2
+    assert "a training TSV needs a sentence (or text) and a gold_root (or event) column" in \
+        capsys.readouterr().err
+    assert not (tmp_path / "m.npz").exists()

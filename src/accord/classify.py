@@ -511,6 +511,12 @@ def read_training_file(path: str | Path) -> Iterator[Example]:
     with open(path, encoding="utf-8", newline="") as handle:
         rows = csv.DictReader((line for line in handle if not line.startswith("#")),
                               delimiter="\t")
+        columns = set(rows.fieldnames or [])
+        if not (columns & {"sentence", "text"} and columns & {"gold_root", "event"}):
+            from accord.evaluate import GoldFormatError
+
+            raise GoldFormatError(f"{path}: a training TSV needs a sentence (or text) and a "
+                                  f"gold_root (or event) column")
         for row in rows:
             text = (row.get("sentence") or row.get("text") or "").strip()
             label = (row.get("gold_root") or row.get("event") or "").strip()

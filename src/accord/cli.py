@@ -331,16 +331,29 @@ def run_top_dyads(args: argparse.Namespace) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from accord import classify, evaluate
+    from accord import evaluate
 
     if not Path(args.path).is_file():
         raise UsageError(f"no gold file at {args.path}")
+    try:
+        return _evaluate(args)
+    except evaluate.GoldFormatError as error:
+        raise UsageError(str(error)) from error
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{args.path}: not UTF-8 text ({error.reason})") from error
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from accord import classify, evaluate
+
     if args.kind == "plv":
-        items = islice(evaluate.read_plv(args.path, marked=args.marked), args.limit)
+        items = list(islice(evaluate.read_plv(args.path, marked=args.marked), args.limit))
         label_map = evaluate.PLV_LABELS
     else:
-        items = islice(evaluate.read_plover_json(args.path), args.limit)
+        items = list(islice(evaluate.read_plover_json(args.path), args.limit))
         label_map = {}
+    if not items:
+        raise UsageError(f"no labelled sentences in gold file {args.path}")
     title = f"accord {__version__} ({args.profile} profile) on {args.kind} gold: {args.path}"
     if args.cv:
         if args.cv < 2:
@@ -364,6 +377,7 @@ def run_train(args: argparse.Namespace) -> int:
     import time
 
     from accord import classify
+    from accord.evaluate import GoldFormatError
 
     missing = [path for path in args.data if not Path(path).is_file()]
     if missing:
@@ -371,8 +385,14 @@ def run_train(args: argparse.Namespace) -> int:
     seed = classify.DEFAULT_SEED if args.seed is None else args.seed
     started = time.perf_counter()
     _check_profile(args.profile, needs_model=False)
-    model, examples = classify.train(args.data, seed=seed, include_authored=not args.no_authored,
-                                     profile=args.profile)
+    try:
+        model, examples = classify.train(args.data, seed=seed,
+                                         include_authored=not args.no_authored,
+                                         profile=args.profile)
+    except GoldFormatError as error:
+        raise UsageError(str(error)) from error
+    except UnicodeDecodeError as error:
+        raise UsageError(f"training data is not UTF-8 text ({error.reason})") from error
     out = Path(args.out) if args.out else classify.model_path(args.profile)
     model.save(out)
     print(f"accord: trained on {examples} examples ({len(model.feature_index)} features, "

@@ -124,11 +124,23 @@ def strip_marks(marked: str) -> tuple[str, tuple[int, int] | None, tuple[int, in
     return "".join(text), span("s"), span("t")
 
 
+class GoldFormatError(ValueError):
+    """A gold file that is not in the format it was given as; the message names file and place."""
+
+
+PLV_COLUMNS = ("sentence", "gold_root")
+
+
 def read_plv(path: str | Path, marked: bool = False) -> Iterator[GoldItem]:
     """PLV TSV: the raw `sentence` and its `gold_root`; with `marked`, the text comes from
     `marked_sentence` and keeps the character spans of the marked source and target."""
     with open(path, encoding="utf-8", newline="") as handle:
-        for number, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=1):
+        rows = csv.DictReader(handle, delimiter="\t")
+        missing = [column for column in PLV_COLUMNS if column not in (rows.fieldnames or [])]
+        if missing:
+            raise GoldFormatError(f"{path}: not a PLV TSV file: no {' or '.join(missing)} "
+                                  f"column in its header")
+        for number, row in enumerate(rows, start=1):
             text, label = (row.get("sentence") or "").strip(), (row.get("gold_root") or "").strip()
             if not (text and label):
                 continue
@@ -148,13 +160,29 @@ def _shift(span: tuple[int, int] | None, by: int) -> tuple[int, int] | None:
 def read_plover_json(path: str | Path) -> Iterator[GoldItem]:
     """PLOVER records (a JSON list or JSON lines), each with `text` or `event_text`, and `event`."""
     raw = Path(path).read_text(encoding="utf-8").strip()
-    records = json.loads(raw) if raw.startswith("[") else [
-        json.loads(line) for line in raw.splitlines() if line.strip()]
-    for number, record in enumerate(records, start=1):
+    for number, record in enumerate(_json_records(path, raw), start=1):
+        if not isinstance(record, dict):
+            raise GoldFormatError(f"{path}: record {number} is not a JSON object")
         text = record.get("text") or record.get("sentence") or record.get("event_text")
         label = record.get("event") or record.get("event_type")
         if text and label:
             yield GoldItem(str(record.get("id", number)), text, canonical_type(label))
+
+
+def _json_records(path: str | Path, raw: str) -> list:
+    if raw.startswith("["):
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise GoldFormatError(f"{path}: not a JSON list: {error}") from error
+    records = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise GoldFormatError(f"{path}: line {number} is not JSON: {error.msg}") from error
+    return records
 
 
 def read_authored(path: str | Path) -> list[GoldItem]:
