@@ -3,13 +3,16 @@
 Owns the sentence features the model reads (the rule coder's candidate types and confidences,
 the types of every trigger pattern matching a word of the sentence, trigger and root lemmas with
 their objects and particles, character trigrams of the trigger lemma, negation and modality cues,
-the dependency roles around the trigger, lemma n-grams, the parser's own token vectors), the model
-weights shipped in `data/models/event_type.npz`, training from gold files, and `rescore`, which
-turns the patterns' guesses and the model's probabilities into one type and one confidence.
+the dependency roles around the trigger, the words of the trigger's own clause, lemma n-grams,
+the parser's own token vectors, and in the accurate profile a sentence embedding), the two
+profiles' model weights shipped in `data/models/`, training and calibrating from gold files, and
+`rescore`, which turns the patterns' guesses and the model's probabilities into one type and one
+confidence.
 
-The shipped model is a multinomial logistic regression stored as plain arrays, so coding needs
-numpy only; scikit-learn is needed to train. PLV's gold labels merge CONCEDE and RETREAT into
-YIELD, so the model does too, and the patterns say which of the two a YIELD is.
+Each shipped model is a multinomial logistic regression stored as plain arrays with a softmax
+temperature, so coding needs numpy only; scikit-learn is needed to train. PLV's gold labels
+merge CONCEDE and RETREAT into YIELD, so the model does too, and the patterns say which of the
+two a YIELD is.
 """
 
 from __future__ import annotations
