@@ -15,13 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
 import pyarrow as pa
 
-from accord.store import EVENT_KEY_SQL, FLAT_EVENT_COLUMNS, Store
+from accord.store import EVENT_KEY_SQL, FLAT_EVENT_COLUMNS, ClosesOnExit, Store
 
 if TYPE_CHECKING:  # pandas loads on first use: `accord dyad` starts faster without it
     import pandas as pd
@@ -425,24 +424,13 @@ def dyad_rows(
 ResultKind = Literal["pandas", "arrow"]
 
 
-class EventDatabase:
+class EventDatabase(ClosesOnExit):
     """A coded store opened for analysis (`accord.open(path)`); use as a context manager."""
 
     def __init__(self, path: str | Path, read_only: bool = True) -> None:
         if str(path) != ":memory:" and read_only and not Path(path).exists():
             raise FileNotFoundError(f"no accord store at {path}")
         self.store = Store(path, read_only=read_only)
-
-    def __enter__(self) -> EventDatabase:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         self.store.close()

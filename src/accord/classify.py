@@ -560,14 +560,17 @@ def featurize(texts: Iterable[str], profile: str = FAST) -> list[dict[str, float
 def train(paths: Sequence[str | Path], seed: int = DEFAULT_SEED,
           include_authored: bool = True, profile: str = FAST) -> tuple[TypeModel, int]:
     """Train from gold files plus accord's authored examples; returns the model and its size."""
-    examples = [e for path in paths for e in read_training_file(path)]
-    weights = [1.0] * len(examples)
-    if include_authored and AUTHORED_PATH.exists():
-        authored = list(read_training_file(AUTHORED_PATH))
-        examples += authored
-        weights += [AUTHORED_WEIGHT] * len(authored)
+    gold = [e for path in paths for e in read_training_file(path)]
+    authored = (list(read_training_file(AUTHORED_PATH))
+                if include_authored and AUTHORED_PATH.exists() else [])
+    examples = gold + authored
     features = featurize((e.text for e in examples), profile)
     model = calibrated_fit(features, [e.label for e in examples], seed=seed,
-                           example_weights=weights)
+                           example_weights=training_weights(len(gold), len(authored)))
     return model, len(examples)
+
+
+def training_weights(gold_count: int, authored_count: int) -> list[float]:
+    """How much each example counts: gold examples first, then the authored ones."""
+    return [1.0] * gold_count + [AUTHORED_WEIGHT] * authored_count
 

@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import TextIO
@@ -331,16 +331,24 @@ def run_top_dyads(args: argparse.Namespace) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from accord import evaluate
-
     if not Path(args.path).is_file():
         raise UsageError(f"no gold file at {args.path}")
-    try:
+    with _unreadable_gold_is_a_usage_error(args.path):
         return _evaluate(args)
-    except evaluate.GoldFormatError as error:
+
+
+@contextmanager
+def _unreadable_gold_is_a_usage_error(what: str) -> Iterator[None]:
+    """A gold or training file in the wrong format or encoding stops the command with its
+    name and the reason, not a traceback."""
+    from accord.evaluate import GoldFormatError
+
+    try:
+        yield
+    except GoldFormatError as error:
         raise UsageError(str(error)) from error
     except UnicodeDecodeError as error:
-        raise UsageError(f"{args.path}: not UTF-8 text ({error.reason})") from error
+        raise UsageError(f"{what}: not UTF-8 text ({error.reason})") from error
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -377,7 +385,6 @@ def run_train(args: argparse.Namespace) -> int:
     import time
 
     from accord import classify
-    from accord.evaluate import GoldFormatError
 
     missing = [path for path in args.data if not Path(path).is_file()]
     if missing:
@@ -385,14 +392,10 @@ def run_train(args: argparse.Namespace) -> int:
     seed = classify.DEFAULT_SEED if args.seed is None else args.seed
     started = time.perf_counter()
     _check_profile(args.profile, needs_model=False)
-    try:
+    with _unreadable_gold_is_a_usage_error("training data"):
         model, examples = classify.train(args.data, seed=seed,
                                          include_authored=not args.no_authored,
                                          profile=args.profile)
-    except GoldFormatError as error:
-        raise UsageError(str(error)) from error
-    except UnicodeDecodeError as error:
-        raise UsageError(f"training data is not UTF-8 text ({error.reason})") from error
     out = Path(args.out) if args.out else classify.model_path(args.profile)
     model.save(out)
     print(f"accord: trained on {examples} examples ({len(model.feature_index)} features, "

@@ -342,13 +342,13 @@ def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classi
     labels = [c.item.label for c in coded]
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     results: list[FoldResult] = []
-    pooled: list[tuple[int, str, str]] = []
+    pooled: list[tuple[int, str, str, float]] = []  # (item, gold, predicted, confidence)
     for number, (train, test) in enumerate(splitter.split(labels, labels), start=1):
         training = [coded[i] for i in train] + extra
-        weights = [1.0] * len(train) + [classify.AUTHORED_WEIGHT] * len(extra)
         model = classify.calibrated_fit([c.features for c in training],
                                         [c.item.label for c in training], seed=seed,
-                                        example_weights=weights)
+                                        example_weights=classify.training_weights(
+                                            len(train), len(extra)))
         scores = score_coded([coded[i] for i in test], label_map, model)
         results.append(FoldResult(number, len(training), scores))
         pooled += list(zip(test, scores.gold, scores.predicted, scores.confidences, strict=True))

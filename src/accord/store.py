@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import duckdb
 import pyarrow as pa
@@ -179,7 +179,21 @@ def open_store(path: str | Path, read_only: bool = False) -> Store:
     return Store(path, read_only=read_only)
 
 
-class Store:
+class ClosesOnExit:
+    """A resource used as a context manager: leaving the `with` block calls `close()`."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class Store(ClosesOnExit):
     """A DuckDB file holding coded articles and events; use as a context manager."""
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
@@ -191,17 +205,6 @@ class Store:
             self._create_schema()
 
     # -- lifecycle -------------------------------------------------------------------------
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         self._con.close()
