@@ -3,8 +3,9 @@
 Usage: .venv/bin/python bench/office_coverage.py [YYYY-MM-DD] [--no-record]   (default 2021-01-01)
 
 A state counts as covered when data/office_holders.tsv names a holder, in office that day, of
-its head of state, head of government and foreign minister. The figure is appended to
-docs/benchmarks.md unless --no-record is given.
+its head of state, head of government and foreign minister. Besides the gaps on the chosen day,
+the report gives the same count on 1 January of every year the table is meant to span
+(2010-2025). The figures are appended to docs/benchmarks.md unless --no-record is given.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bench_record import record_benchmark
 
 REQUIRED = ("head_of_state", "head_of_government", "foreign_minister")
 DEFAULT_DAY = date(2021, 1, 1)
+SPAN_YEARS = range(2010, 2026)
 
 
 def un_members() -> list[tuple[str, str]]:
@@ -49,12 +51,27 @@ def report(day: date, gaps: dict[str, list[str]]) -> str:
     return "\n".join(lines)
 
 
+def yearly_table() -> str:
+    """States fully covered, and states missing each office, on 1 January of each year."""
+    total = len(un_members())
+    header = ("1 January", "states covered") + tuple(f"no {office}" for office in REQUIRED)
+    widths = [len(cell) for cell in header]
+    lines = ["", "  ".join(header)]
+    for year in SPAN_YEARS:
+        gaps = gaps_on(date(year, 1, 1))
+        cells = [str(year), f"{total - len(gaps)} of {total}"] + [
+            str(sum(office in offices for offices in gaps.values())) for office in REQUIRED]
+        lines.append("  ".join(cell.rjust(width) for cell, width in zip(cells, widths,
+                                                                         strict=True)))
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     record = "--no-record" not in argv
     days = [arg for arg in argv if not arg.startswith("--")]
     day = date.fromisoformat(days[0]) if days else DEFAULT_DAY
     gaps = gaps_on(day)
-    text = report(day, gaps)
+    text = report(day, gaps) + "\n" + yearly_table()
     print(text)
     if record:
         total = len(un_members())
