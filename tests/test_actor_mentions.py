@@ -167,3 +167,13 @@ def test_a_state_only_named_as_a_place_is_not_an_actor(mention):
     for event in code_text(text, D):
         assert all(actor.code != {"Afghanistan": "AFG", "Tajikistan": "TJK"}[mention]
                    for actor in event.actor + event.recipient)
+
+
+def test_a_hyphenated_name_the_parser_splits_still_names_its_holder():
+    assert subject_actors("Moon Jae-in", date(2019, 4, 4)) == {("KOR", "GOV")}
+
+
+def test_the_chinese_side_is_chinas_government():
+    intro = "Chinese Foreign Minister Wang Yi met Kyrgyz President Sadyr Japarov on Thursday. "
+    assert subject_actors("The Chinese side", D, intro) == {("CHN", "GOV")}
+    assert subject_actors("The Kyrgyz side", D, intro) == {("KGZ", "GOV")}

@@ -127,3 +127,15 @@ def test_a_place_taken_only_from_the_dateline_says_so(events):
     request = find(events, "REQUEST", {"KAZ"}, {"JPN"})
     assert request["event_loc"]["resolved_place"] == "Tashkent"
     assert request["event_loc"]["basis"] == "dateline"
+
+
+def test_an_actor_known_only_by_its_sector_is_kept_with_code_null(tmp_path):
+    # No state is named anywhere, so the gunmen and the police keep code null, not the event.
+    (tmp_path / "raid.txt").write_text(
+        "Gunmen stormed a village near the border on Monday, and police shot and killed two "
+        "of the attackers, a local official said.\n", encoding="utf-8")
+    [(article, records)] = list(code_articles(read_inputs([str(tmp_path / "raid.txt")])))
+    assaults = [record.to_dict() for record in records if record.event == "ASSAULT"]
+    actors = [(actor["code"], actor["sector"]) for event in assaults for actor in event["actor"]]
+    assert (None, "COP") in actors, actors
+    assert all(actor["entity_text"] for event in assaults for actor in event["actor"])

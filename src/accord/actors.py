@@ -100,7 +100,23 @@ def phrase_tokens(head: Token) -> list[Token]:
             visit(child)
 
     visit(head)
+    # A named entity is one unit even when the parse splits it ("Moon Jae-in": "in" hangs off
+    # the verb), so the head's whole entity joins the phrase.
+    kept += [token for token in _entity_of(head) if token not in kept]
     return sorted(kept, key=lambda token: token.i)
+
+
+def _entity_of(token: Token) -> list[Token]:
+    if token.ent_iob_ not in {"B", "I"}:
+        return []
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return list(doc[start:end])
 
 
 def _word_hyphen(token: Token) -> bool:
@@ -344,8 +360,10 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         return None
     if not names and not title_hits and known:
         return _copy(known, text)
-    if not title_hits and not person and head.pos_ == "NOUN":
-        return None  # "20 million U.S. dollars", "Chinese investment": a thing, not an actor
+    if not title_hits and not person and head.pos_ == "NOUN" and head.lower_ != "side":
+        # "20 million U.S. dollars", "Chinese investment": a thing, not an actor; but "the
+        # Chinese side" is how diplomatic news names a state's government.
+        return None
     code, sector = _code_and_sector(names, title_hits)
     office = " and ".join(off for title, off, _ in title_hits if title.kind == "person") or None
     if known and code in (None, known.code):

