@@ -139,3 +139,14 @@ def test_an_actor_known_only_by_its_sector_is_kept_with_code_null(tmp_path):
     actors = [(actor["code"], actor["sector"]) for event in assaults for actor in event["actor"]]
     assert (None, "COP") in actors, actors
     assert all(actor["entity_text"] for event in assaults for actor in event["actor"])
+
+
+def test_a_promise_to_steer_its_firms_to_a_partner_is_agree_not_request(tmp_path):
+    (tmp_path / "invest.txt").write_text(
+        "ASTANA, May 16 (Xinhua) -- Japan is willing to deepen ties with Kazakhstan and will "
+        "encourage capable enterprises to invest and start businesses in Kazakhstan, "
+        "Japanese Foreign Minister Yoko Kamikawa said.\n", encoding="utf-8")
+    [(article, records)] = list(code_articles(read_inputs([str(tmp_path / "invest.txt")])))
+    events = [record.to_dict() for record in records]
+    assert not [event for event in events if event["event"] == "REQUEST"], events
+    find(events, "AGREE", {"JPN"}, {"KAZ"})

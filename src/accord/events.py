@@ -227,6 +227,7 @@ def _recipient_heads(verb: Token) -> list[Token]:
             heads.extend(g for g in child.children if g.dep_ == "pobj")
     for complement in (c for c in verb.children if c.dep_ == "xcomp"):
         heads.extend(_recipient_heads(complement))
+        heads.extend(_pattern_prep_objects(complement))
     for carrier in (c for obj in objects for c in obj.children if c.dep_ == "acl"):
         heads.extend(g for prep in carrier.children if prep.dep_ == "prep"
                      and prep.lower_ in RECIPIENT_PREPS for g in prep.children if g.dep_ == "pobj")
@@ -235,6 +236,19 @@ def _recipient_heads(verb: Token) -> list[Token]:
                     and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux")):
         heads.extend(c for c in purpose.children if c.dep_ in OBJECT_DEPS)
     return heads
+
+
+def _pattern_prep_objects(verb: Token) -> list[Token]:
+    """'encourage firms to invest in Kyrgyzstan': the complement's own trigger row ("invest
+    +in") says which of its prepositions names the other party, even one that usually names a
+    place."""
+    rows = trigger_patterns().get(verb.lemma_.lower(), [])
+    party_preps = {row.prep for row in rows if row.prep and not row.nominal and not row.obj}
+    # "invest and start businesses in Kyrgyzstan": a phrase after the last of coordinated
+    # verbs belongs to all of them.
+    return [pobj for clause in (verb, *verb.conjuncts) for prep in clause.children
+            if prep.dep_ == "prep" and prep.lower_ in party_preps
+            for pobj in prep.children if pobj.dep_ == "pobj"]
 
 
 def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],

@@ -118,14 +118,23 @@ def one_per_statement(items: list[Placed]) -> list[Placed]:
     """A sentence saying one thing twice ("support X in A and support X in B") is one event;
     the same act with and without a recipient keeps the version that names the recipient."""
     kept: dict[tuple, Placed] = {}
+    contexts: dict[tuple, list[str]] = {}
     for item in items:
         candidate = item[2]
         key = (item[1], candidate.event_type, _party_key(candidate.actors),
                _party_key(candidate.recipients))
         if key not in kept or kept[key][2].confidence < candidate.confidence:
             kept[key] = item
+        contexts.setdefault(key[:3], []).extend(candidate.contexts)
     with_recipient = {key[:3] for key in kept if key[3]}
     survivors = [item for key, item in kept.items() if key[3] or key[:3] not in with_recipient]
+    # The merged statements' contexts stay: "support against the pandemic and investment" is
+    # both health and economic.
+    for item in survivors:
+        candidate = item[2]
+        candidate.contexts = list(dict.fromkeys(
+            [*candidate.contexts, *contexts[(item[1], candidate.event_type,
+                                             _party_key(candidate.actors))]]))
     return sorted(survivors, key=lambda item: item[2].trigger.i)
 
 
