@@ -120,22 +120,25 @@ def one_per_statement(items: list[Placed]) -> list[Placed]:
     kept: dict[tuple, Placed] = {}
     contexts: dict[tuple, list[str]] = {}
     for item in items:
-        candidate = item[2]
-        key = (item[1], candidate.event_type, _party_key(candidate.actors),
-               _party_key(candidate.recipients))
-        if key not in kept or kept[key][2].confidence < candidate.confidence:
+        key = _statement_key(item)
+        if key not in kept or kept[key][2].confidence < item[2].confidence:
             kept[key] = item
-        contexts.setdefault(key[:3], []).extend(candidate.contexts)
+        contexts.setdefault(key[:3], []).extend(item[2].contexts)
     with_recipient = {key[:3] for key in kept if key[3]}
-    survivors = [item for key, item in kept.items() if key[3] or key[:3] not in with_recipient]
+    survivors = {key: item for key, item in kept.items()
+                 if key[3] or key[:3] not in with_recipient}
     # The merged statements' contexts stay: "support against the pandemic and investment" is
     # both health and economic.
-    for item in survivors:
-        candidate = item[2]
-        candidate.contexts = list(dict.fromkeys(
-            [*candidate.contexts, *contexts[(item[1], candidate.event_type,
-                                             _party_key(candidate.actors))]]))
-    return sorted(survivors, key=lambda item: item[2].trigger.i)
+    for key, (_, _, candidate) in survivors.items():
+        candidate.contexts = list(dict.fromkeys([*candidate.contexts, *contexts[key[:3]]]))
+    return sorted(survivors.values(), key=lambda item: item[2].trigger.i)
+
+
+def _statement_key(item: Placed) -> tuple:
+    """Sentence, type, actors, recipients: what makes two candidates one statement."""
+    _, index, candidate = item
+    return (index, candidate.event_type, _party_key(candidate.actors),
+            _party_key(candidate.recipients))
 
 
 def _party_key(actors: list[Actor]) -> tuple:
