@@ -177,3 +177,9 @@ def test_the_chinese_side_is_chinas_government():
     intro = "Chinese Foreign Minister Wang Yi met Kyrgyz President Sadyr Japarov on Thursday. "
     assert subject_actors("The Chinese side", D, intro) == {("CHN", "GOV")}
     assert subject_actors("The Kyrgyz side", D, intro) == {("KGZ", "GOV")}
+
+
+def test_a_name_with_an_honorific_and_particles_names_its_holder():
+    # "Sheikh" is not part of the name the table knows; "bin" is.
+    assert subject_actors("Sheikh Tamim bin Hamad Al Thani", D) == {("QAT", "GOV")}
+    assert subject_actors("Sheikh Hasina", D) == {("BGD", "GOV")}

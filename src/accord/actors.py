@@ -31,6 +31,8 @@ FIRST_PERSON = {"i", "we", "us", "me"}
 PAIR_WORDS = {"side", "sides", "country", "countries", "nation", "nations", "party", "parties",
               "government", "governments", "leader", "leaders"}
 FORMER_WORDS = {"former", "ex", "ex-", "then", "late"}
+NAME_PARTICLES = {"bin", "bint", "ibn", "al", "el", "de", "da", "do", "dos", "du", "van", "von",
+                  "der", "den", "la", "le", "ould", "ben", "y"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "madam", "sir"}
 # Dependants that carry another phrase, not more words about this one.
 DETACHED_DEPS = {"conj", "cc", "relcl", "acl", "advcl", "appos", "punct", "prep", "case"}
@@ -198,7 +200,9 @@ def _person_name(tokens: list[Token], taken: set[int], head: Token) -> str | Non
     for token in tokens:
         # "Moon Jae-in", "Kassym-Jomart": hyphens and the piece after one stay in the name.
         joined = _word_hyphen(token) or (token.i > 0 and _word_hyphen(token.doc[token.i - 1]))
-        usable = token.i not in taken and (joined or (
+        # "Tamim bin Hamad", "Ursula von der Leyen": small particles inside a name keep it whole.
+        inside = token.lower_ in NAME_PARTICLES and bool(runs) and runs[-1][-1].i == token.i - 1
+        usable = token.i not in taken and (joined or inside or (
             token.pos_ == "PROPN" and token.lower_ not in HONORIFICS and token.text[:1].isupper()))
         if usable and runs and runs[-1][-1].i == token.i - 1:
             runs[-1].append(token)
@@ -207,7 +211,7 @@ def _person_name(tokens: list[Token], taken: set[int], head: Token) -> str | Non
     if not runs:
         return None
     best = max(runs, key=lambda run: (head in run, len(run)))
-    while best and _word_hyphen(best[-1]):
+    while best and (_word_hyphen(best[-1]) or best[-1].lower_ in NAME_PARTICLES):
         best = best[:-1]
     return best[0].doc[best[0].i : best[-1].i + 1].text if best else None
 

@@ -26,6 +26,8 @@ DEFAULT_TITLES = {
     "foreign_minister": "Foreign Minister",
 }
 SHARED_MARK = "~"
+# Words of respect written before a full name that the table lists without them.
+NAME_HONORIFICS = {"sheikh", "sheikha", "sheik", "shaikh", "shaykh"}
 APPROXIMATE_MARK = "?"
 # When one shared short form fits several people of the same state on a day, the highest office
 # is the likelier referent ("Rajapaksa" in 2020 is the president before the prime minister).
@@ -199,7 +201,7 @@ def resolve_person(name: str, on: date | None = None) -> PersonMatch | None:
     when a shared short form fits people of different states. Without a date the most recent
     tenure decides (GOV if it is still running).
     """
-    candidates = holders_named(name)
+    candidates = holders_named(name) or holders_named(_without_honorific(name))
     if not candidates:
         return None
     if on is None:
@@ -222,6 +224,13 @@ def resolve_person(name: str, on: date | None = None) -> PersonMatch | None:
     chosen = max(ended, key=lambda tenure: (tenure.end, -OFFICE_RANK[tenure.office]))
     return _match(chosen, "ELI", f"out of office on {on.isoformat()}; last tenure: "
                                  f"{_describe(chosen)}")
+
+
+def _without_honorific(name: str) -> str:
+    """'Sheikh Tamim bin Hamad Al Thani' -> 'Tamim bin Hamad Al Thani'. Only a fallback: for
+    Sheikh Hasina the word is part of the name the table knows."""
+    first, _, rest = name.partition(" ")
+    return rest if first.casefold() in NAME_HONORIFICS and rest else name
 
 
 def _has_ended(tenure: Tenure, on: date) -> bool:
