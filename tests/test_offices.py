@@ -16,6 +16,7 @@ from accord.cli import main
 from accord.knowledge import read_table, state_codes
 from accord.offices import (
     DEFAULT_TITLES,
+    ORGANISATION_OFFICE,
     holder_of,
     holders_named,
     name_index,
@@ -26,18 +27,25 @@ from accord.offices import (
 # ---------------------------------------------------------------- the data file
 
 
+ORGANISATION_CODES = {"UNO", "EUR", "IGO"}
+
+
 def test_every_row_names_a_known_state_office_and_sector():
     codes = state_codes()
     for tenure in tenures():
-        assert tenure.code in codes, tenure
         assert tenure.office in DEFAULT_TITLES, tenure
-        assert tenure.sector == "GOV", tenure
         assert tenure.name and tenure.title, tenure
+        if tenure.office == ORGANISATION_OFFICE:
+            # The title names the body ("NATO Secretary General"); the head has no sector.
+            assert tenure.code in ORGANISATION_CODES and tenure.sector is None, tenure
+            assert tenure.title != DEFAULT_TITLES[ORGANISATION_OFFICE], tenure
+        else:
+            assert tenure.code in codes and tenure.sector == "GOV", tenure
 
 
 def test_rows_have_seven_columns_and_dates_that_parse():
-    rows = list(read_table("office_holders.tsv"))
-    assert len(rows) == len(tenures()) > 1500
+    rows = [*read_table("office_holders.tsv"), *read_table("organisation_heads.tsv")]
+    assert len(rows) == len(tenures()) > 2500
     for row in rows:
         assert set(row) == {"code", "office", "name", "variants", "start", "end", "sector"}
 
@@ -50,7 +58,9 @@ def test_tenures_start_before_they_end():
 def test_no_two_tenures_of_one_office_in_one_state_overlap():
     by_office = defaultdict(list)
     for tenure in tenures():
-        by_office[(tenure.code, tenure.office)].append(tenure)
+        # An organisation's posts are told apart by their titles (UN Secretary-General, UNHCR).
+        post = tenure.title if tenure.office == ORGANISATION_OFFICE else ""
+        by_office[(tenure.code, tenure.office, post)].append(tenure)
     for key, found in by_office.items():
         found.sort(key=lambda tenure: tenure.start)
         for before, after in zip(found, found[1:], strict=False):
@@ -199,6 +209,17 @@ CASES = [
      "Chairman of the Transitional Military Council"),
     # a surname other newsworthy people answer to is not taken as the prime minister
     ("Albanese", "2024-06-01", None, None, None),
+    # heads of international organisations act for the body (no sector), then become ELI
+    ("António Guterres", "2012-01-01", "UNO", None, "UN High Commissioner for Refugees"),
+    ("Guterres", "2020-01-01", "UNO", None, "UN Secretary-General"),
+    ("Ban Ki-moon", "2019-01-01", "UNO", ELI, "former UN Secretary-General"),
+    ("Jens Stoltenberg", "2012-01-01", "NOR", GOV, "Prime Minister"),
+    ("Stoltenberg", "2020-01-01", "IGO", None, "NATO Secretary General"),
+    ("Mark Rutte", "2025-03-01", "IGO", None, "NATO Secretary General"),
+    ("Tedros", "2020-03-11", "UNO", None, "WHO Director-General"),
+    ("Tedros Adhanom", "2014-01-01", "ETH", GOV, "Foreign Minister"),
+    ("Michelle Bachelet", "2020-01-01", "UNO", None, "UN High Commissioner for Human Rights"),
+    ("Ursula von der Leyen", "2021-09-16", "EUR", None, "European Commission President"),
 ]
 
 

@@ -23,7 +23,7 @@ from accord.knowledge import (
     titles,
 )
 from accord.model import Actor
-from accord.offices import resolve_person
+from accord.offices import people_named, resolve_person
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
@@ -202,8 +202,10 @@ def _person_name(tokens: list[Token], taken: set[int], head: Token) -> str | Non
         joined = _word_hyphen(token) or (token.i > 0 and _word_hyphen(token.doc[token.i - 1]))
         # "Tamim bin Hamad", "Ursula von der Leyen": small particles inside a name keep it whole.
         inside = token.lower_ in NAME_PARTICLES and bool(runs) and runs[-1][-1].i == token.i - 1
+        # The tagger sometimes takes a sentence-initial surname for a noun ("Guterres said").
+        proper = token.pos_ == "PROPN" or bool(people_named(token.text))
         usable = token.i not in taken and (joined or inside or (
-            token.pos_ == "PROPN" and token.lower_ not in HONORIFICS and token.text[:1].isupper()))
+            proper and token.lower_ not in HONORIFICS and token.text[:1].isupper()))
         if usable and runs and runs[-1][-1].i == token.i - 1:
             runs[-1].append(token)
         elif usable:
@@ -403,7 +405,9 @@ def _office_holder(person: str, on: date | None, code: str | None, sector: str |
         return code, sector, office
     if title_hits:
         return match.code, sector, office
-    return match.code, match.sector or "GOV", match.office
+    # An open "?" bound leaves the sector unknown: a state's office holder is still GOV.
+    sector = match.sector if match.sector is not None else match.tenure.sector
+    return match.code, sector, match.office
 
 
 def _code_and_sector(names: list[tuple[NameEntry, set[int]]],

@@ -1,8 +1,10 @@
-"""Dated knowledge of who held a state's top offices, read from `data/office_holders.tsv`.
+"""Dated knowledge of who held a state's top offices, read from `data/office_holders.tsv`, and
+who headed the major international organisations, read from `data/organisation_heads.tsv`.
 
-Owns the tenure table (heads of state and government, foreign ministers, 2010-2025) and the
-questions asked of it: which tenures a name refers to, what a named person was on a given day
-(GOV while in office, ELI once they have left it) and who held an office on a day. The coder
+Owns the tenure tables (heads of state and government, foreign ministers, heads of the UN, NATO,
+the EU and other bodies, 2010-2025) and the questions asked of them: which tenures a name refers
+to, what a named person was on a given day (GOV while in a state's office, the organisation
+itself while heading one, ELI once they have left) and who held an office on a day. The coder
 uses it so that "Qin Gang" is China's Foreign Minister in March 2023 and a former official in
 2024, without anyone editing a dictionary when governments change.
 """
@@ -18,12 +20,16 @@ from functools import lru_cache
 from accord.knowledge import read_table, split_values
 
 DATA_FILE = "office_holders.tsv"
-OFFICES = ("head_of_state", "head_of_government", "prime_minister", "foreign_minister")
+ORGANISATION_FILE = "organisation_heads.tsv"
+ORGANISATION_OFFICE = "head_of_organisation"
+OFFICES = ("head_of_state", "head_of_government", "prime_minister", "foreign_minister",
+           ORGANISATION_OFFICE)
 DEFAULT_TITLES = {
     "head_of_state": "President",
     "head_of_government": "Prime Minister",
     "prime_minister": "Prime Minister",
     "foreign_minister": "Foreign Minister",
+    ORGANISATION_OFFICE: "Secretary-General",
 }
 SHARED_MARK = "~"
 # Words of respect written before a full name that the table lists without them.
@@ -48,7 +54,7 @@ class Tenure:
     end: date | None
     start_is_bound: bool = False
     end_is_bound: bool = False
-    sector: str = "GOV"
+    sector: str | None = "GOV"  # None for the head of an organisation, which has no sector
 
     def holds_on(self, day: date) -> bool | None:
         """True in office, False certainly not, None when a "?" bound leaves it open."""
@@ -71,7 +77,7 @@ class Tenure:
             f"{self.office}:{self.title}")
         start, _, end = self.span().partition(" to ")
         return "\t".join([self.code, office, self.name, "|".join(self.variants), start,
-                          "" if end == "present" else end, self.sector])
+                          "" if end == "present" else end, self.sector or ""])
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,9 @@ class PersonMatch:
     """What a personal name meant on a day: state, sector, office and why."""
 
     code: str
-    sector: str | None  # GOV in office, ELI former official, None when the table cannot tell
+    # The tenure's sector in office (GOV for a state's offices, None for an organisation's head),
+    # ELI for a former official, None when the table cannot tell.
+    sector: str | None
     office: str
     name: str
     tenure: Tenure
@@ -95,24 +103,27 @@ def parse_bound(cell: str) -> tuple[date | None, bool]:
     return date.fromisoformat(text.rstrip(APPROXIMATE_MARK)), is_bound
 
 
-def parse_row(row: dict[str, str]) -> Tenure:
+def parse_row(row: dict[str, str], source: str = DATA_FILE) -> Tenure:
     office, _, title = row["office"].partition(":")
     if office not in DEFAULT_TITLES:
-        raise ValueError(f"{DATA_FILE}: unknown office {row['office']!r} for {row['name']}")
+        raise ValueError(f"{source}: unknown office {row['office']!r} for {row['name']}")
     start, start_is_bound = parse_bound(row["start"])
     end, end_is_bound = parse_bound(row["end"])
     if start is None:
-        raise ValueError(f"{DATA_FILE}: {row['name']} has no start date")
+        raise ValueError(f"{source}: {row['name']} has no start date")
+    default_sector = None if office == ORGANISATION_OFFICE else "GOV"
     return Tenure(code=row["code"], office=office, title=title or DEFAULT_TITLES[office],
                   name=row["name"], variants=tuple(split_values(row["variants"])),
                   start=start, end=end, start_is_bound=start_is_bound,
-                  end_is_bound=end_is_bound, sector=row["sector"] or "GOV")
+                  end_is_bound=end_is_bound, sector=row["sector"] or default_sector)
 
 
 @lru_cache(maxsize=1)
 def tenures() -> tuple[Tenure, ...]:
-    """Every tenure in file order (the order breaks ties between a monarch's realms)."""
-    return tuple(parse_row(row) for row in read_table(DATA_FILE))
+    """Every tenure in file order (the order breaks ties between a monarch's realms): states
+    first, then organisations."""
+    return tuple(parse_row(row, source) for source in (DATA_FILE, ORGANISATION_FILE)
+                 for row in read_table(source))
 
 
 def name_key(text: str) -> str:
@@ -211,7 +222,8 @@ def resolve_person(name: str, on: date | None = None) -> PersonMatch | None:
         if not _single_state(active):
             return None
         chosen = _best(active)
-        return _match(chosen, "GOV", f"in office on {on.isoformat()}: {_describe(chosen)}")
+        return _match(chosen, chosen.sector,
+                      f"in office on {on.isoformat()}: {_describe(chosen)}")
     ended = [tenure for tenure in candidates if _has_ended(tenure, on)]
     uncertain = [tenure for tenure in candidates
                  if tenure.holds_on(on) is None and tenure not in ended]
@@ -249,7 +261,8 @@ def _latest(candidates: list[Tenure]) -> PersonMatch:
     newest_start = max(tenure.start for tenure in candidates)
     chosen = _best([tenure for tenure in candidates if tenure.start == newest_start])
     if chosen.end is None:
-        return _match(chosen, "GOV", f"no date given; still in office: {_describe(chosen)}")
+        return _match(chosen, chosen.sector,
+                      f"no date given; still in office: {_describe(chosen)}")
     if chosen.end_is_bound:
         return _match(chosen, None, f"no date given; end of tenure unknown: {_describe(chosen)}")
     return _match(chosen, "ELI", f"no date given; most recent tenure ended: {_describe(chosen)}")
