@@ -168,8 +168,15 @@ def name_index() -> NameIndex:
 def people_named(name: str) -> list[str]:
     """Canonical names of everyone the name can refer to, in file order."""
     index = name_index()
-    found = index.people.get(name_key(name), frozenset())
-    return [person for person in index.by_person if person in found]
+    found = index.people.get(name_key(name))
+    if not found:
+        return []
+    return sorted(found, key=_person_order().__getitem__)
+
+
+@lru_cache(maxsize=1)
+def _person_order() -> dict[str, int]:
+    return {person: position for position, person in enumerate(name_index().by_person)}
 
 
 def holders_named(name: str) -> list[Tenure]:
