@@ -322,6 +322,15 @@ def test_lookup_command_explains_an_office_holder(capsys):
     assert "CHN" in out and "ELI" in out and "2023-07-25" in out
 
 
+def test_lookup_command_names_the_file_an_organisation_head_comes_from(capsys):
+    import json
+
+    assert main(["actors", "lookup", "Guterres", "--date", "2020-01-01", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert (found["code"], found["sector"], found["source"]) == ("UNO", None,
+                                                                 "organisation_heads.tsv")
+
+
 def test_lookup_command_falls_back_to_names_and_titles(capsys):
     import json
 

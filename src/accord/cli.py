@@ -591,7 +591,7 @@ def lookup_actor(name: str, day) -> dict:
     known = holders_named(name)
     person = resolve_person(name, day)
     if person:
-        return result | {"source": "office_holders.tsv", "code": person.code,
+        return result | {"source": person.tenure.source, "code": person.code,
                          "sector": person.sector, "office": person.office, "name": person.name,
                          "row": person.tenure.row(), "reason": person.reason}
     if known:

@@ -4,8 +4,8 @@ The pipeline is the packaged `en_core_web_sm` 3.8.0 (from PyPI, nothing download
 with an entity ruler placed before `ner`, built from accord's own name tables, because the
 statistical NER mislabels exactly the words this project lives on ("Dushanbe" ORG, "Tajik" PERSON,
 "Moon Jae-in" cut at the hyphen). The ruler knows states, organisations and media by name, and the
-office holders of `data/office_holders.tsv` by their full names (never by a bare surname, which
-names too many other people).
+office holders of states and organisations (`accord.offices`) by their full names (never by a
+bare surname, which names too many other people).
 """
 
 from __future__ import annotations

@@ -65,6 +65,11 @@ class Tenure:
             return True if day <= self.end else None
         return self.end is None or day < self.end
 
+    @property
+    def source(self) -> str:
+        """The data file the tenure is written in."""
+        return ORGANISATION_FILE if self.office == ORGANISATION_OFFICE else DATA_FILE
+
     def span(self) -> str:
         start = self.start.isoformat() + (APPROXIMATE_MARK if self.start_is_bound else "")
         end = (self.end.isoformat() + (APPROXIMATE_MARK if self.end_is_bound else "")
