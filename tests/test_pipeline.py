@@ -149,4 +149,4 @@ def test_a_promise_to_steer_its_firms_to_a_partner_is_agree_not_request(tmp_path
     [(article, records)] = list(code_articles(read_inputs([str(tmp_path / "invest.txt")])))
     events = [record.to_dict() for record in records]
     assert not [event for event in events if event["event"] == "REQUEST"], events
-    find(events, "AGREE", {"JPN"}, {"KAZ"})
+    assert "economic" in find(events, "AGREE", {"JPN"}, {"KAZ"})["context"]

@@ -123,14 +123,15 @@ def one_per_statement(items: list[Placed]) -> list[Placed]:
         key = _statement_key(item)
         if key not in kept or kept[key][2].confidence < item[2].confidence:
             kept[key] = item
-        contexts.setdefault(key[:3], []).extend(item[2].contexts)
+        contexts.setdefault(key, []).extend(item[2].contexts)
     with_recipient = {key[:3] for key in kept if key[3]}
     survivors = {key: item for key, item in kept.items()
                  if key[3] or key[:3] not in with_recipient}
     # The merged statements' contexts stay: "support against the pandemic and investment" is
-    # both health and economic.
+    # both health and economic. A version without the recipient merges into the one with it.
     for key, (_, _, candidate) in survivors.items():
-        candidate.contexts = list(dict.fromkeys([*candidate.contexts, *contexts[key[:3]]]))
+        merged = contexts[key] + (contexts.get((*key[:3], ()), []) if key[3] else [])
+        candidate.contexts = list(dict.fromkeys([*candidate.contexts, *merged]))
     return sorted(survivors.values(), key=lambda item: item[2].trigger.i)
 
 
