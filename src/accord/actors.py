@@ -31,6 +31,8 @@ FIRST_PERSON = {"i", "we", "us", "me"}
 PAIR_WORDS = {"side", "sides", "country", "countries", "nation", "nations", "party", "parties",
               "government", "governments", "leader", "leaders"}
 FORMER_WORDS = {"former", "ex", "ex-", "then", "late"}
+# A noun that, with a state's name or adjective, stands for its government ("the Chinese side").
+STATE_STAND_INS = {"side"}
 NAME_PARTICLES = {"bin", "bint", "ibn", "al", "el", "de", "da", "do", "dos", "du", "van", "von",
                   "der", "den", "la", "le", "ould", "ben", "y"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "madam", "sir"}
@@ -366,10 +368,9 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         return None
     if not names and not title_hits and known:
         return _copy(known, text)
-    if not title_hits and not person and head.pos_ == "NOUN" and head.lower_ != "side":
-        # "20 million U.S. dollars", "Chinese investment": a thing, not an actor; but "the
-        # Chinese side" is how diplomatic news names a state's government.
-        return None
+    if not title_hits and not person and head.pos_ == "NOUN" and (
+            head.lower_ not in STATE_STAND_INS):
+        return None  # "20 million U.S. dollars", "Chinese investment": a thing, not an actor
     code, sector = _code_and_sector(names, title_hits)
     office = " and ".join(off for title, off, _ in title_hits if title.kind == "person") or None
     if known and code in (None, known.code):

@@ -145,7 +145,7 @@ def name_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class NameIndex:
-    people: dict[str, frozenset[str]]  # name key -> canonical names
+    people: dict[str, tuple[str, ...]]  # name key -> canonical names, in file order
     shared: frozenset[str]  # keys written with "~": several people may answer to them
     by_person: dict[str, tuple[Tenure, ...]]
 
@@ -163,8 +163,10 @@ def name_index() -> NameIndex:
             people[key].add(tenure.name)
             if variant.startswith(SHARED_MARK):
                 shared.add(key)
+    order = {person: position for position, person in enumerate(by_person)}
     return NameIndex(
-        people={key: frozenset(names) for key, names in people.items()},
+        people={key: tuple(sorted(names, key=order.__getitem__))
+                for key, names in people.items()},
         shared=frozenset(shared),
         by_person={name: tuple(found) for name, found in by_person.items()},
     )
@@ -172,16 +174,7 @@ def name_index() -> NameIndex:
 
 def people_named(name: str) -> list[str]:
     """Canonical names of everyone the name can refer to, in file order."""
-    index = name_index()
-    found = index.people.get(name_key(name))
-    if not found:
-        return []
-    return sorted(found, key=_person_order().__getitem__)
-
-
-@lru_cache(maxsize=1)
-def _person_order() -> dict[str, int]:
-    return {person: position for position, person in enumerate(name_index().by_person)}
+    return list(name_index().people.get(name_key(name), ()))
 
 
 def holders_named(name: str) -> list[Tenure]:
