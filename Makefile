@@ -10,9 +10,14 @@ DEMO_DB := demo.duckdb
 install: $(STAMP)
 
 # requirements.lock pins every package by version and sha256 (spaCy's English model included).
+# It is installed with --no-deps: the lock is complete, so pip resolves nothing and a release the
+# index publishes later (or an old bundled pip resolving an extra against it) cannot break a
+# fresh machine; `pip check` then proves the installed set is consistent.
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+		-r requirements.lock
+	$(BIN)/python -m pip check
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
