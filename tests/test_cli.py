@@ -94,7 +94,11 @@ def test_store_round_trip_is_idempotent_and_filterable(corpus, tmp_path, capsys)
     stored = lines(capsys.readouterr().out)
     assert len(stored) == 1 and stored[0]["recipient"][0]["code"] == "BLR"
     assert main(["top-dyads", "--db", db]) == 0
-    assert "EUR -> BLR" in capsys.readouterr().out
+    table = capsys.readouterr().out
+    pair = next(line.split() for line in table.splitlines() if line.startswith("BLR EUR"))
+    # the sanction (EUR at BLR: B>A) and the condemnation (BLR at EUR: A>B) on one row
+    assert pair[2:6] == ["2", "1", "1", "0"]
+    assert "q1-q4: events per quad class" in table
 
 
 def test_parquet_output_needs_a_path(corpus, capsys):

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from accord import cli, scale
-from accord.model import Actor, Article, EventRecord, Reject
+from accord.model import Article, Reject
 from accord.pipeline import code_articles
 from accord.readers import read_inputs
 
@@ -92,7 +92,7 @@ def test_cli_on_a_dask_scheduler_writes_parquet_parts_and_still_reports_rejects(
     assert json.loads(rejects.read_text())["input"] == missing
     table = pq.read_table(out).to_pylist()
     expected = {(key[0], key[1]) for key in event_keys(single_process)}
-    assert {(row["id"], row["event"]) for row in table} == expected
+    assert {(row["event_id"], row["event"]) for row in table} == expected
 
 
 def test_scheduler_without_dask_engine_is_a_usage_error(corpus):
@@ -114,19 +114,3 @@ def test_a_failed_partition_rejects_each_of_its_articles_and_keeps_its_rejects()
     assert outcomes[1] == items[1]
 
 
-def _record(number: int, lat: float | None) -> EventRecord:
-    from accord.model import Location
-
-    return EventRecord(id=f"e{number}", doc_id="d", date=None, actor=[Actor("CHN", "GOV")],
-                       event="CONSULT", event_loc=Location("Paris", lat=lat))
-
-
-def test_partitioned_parquet_parts_share_one_schema_even_with_all_null_columns(tmp_path):
-    with scale.PartitionedParquet(str(tmp_path / "parts"), cli.flat_row,
-                                  rows_per_part=2) as sink:
-        sink.write([_record(1, None), _record(2, None)])
-        sink.write([_record(3, 42.5)])
-    parts = sorted((tmp_path / "parts").glob("part-*.parquet"))
-    assert len(parts) == 2
-    rows = pq.read_table(tmp_path / "parts").to_pylist()
-    assert [row["lat"] for row in rows] == [None, None, 42.5]

@@ -13,12 +13,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from accord.cli import main
+from accord.exports import GDELT_COLUMNS, export_events
 from accord.model import Actor, Article, EventRecord, Location
 from accord.store import (
-    GDELT_COLUMNS,
     Store,
     content_hash,
-    export_events,
     knowledge_id,
     open_store,
     recode,

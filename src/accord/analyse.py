@@ -419,6 +419,54 @@ def dyad_rows(
     return con.execute(sql, params).fetchall()
 
 
+_PAIR_SQL = """
+WITH ev AS (
+    SELECT content_hash, event_id, quad_code, plover_score, goldstein, date,
+           list_distinct(recipient_codes) AS recipients
+    FROM events
+),
+actor_side AS (SELECT content_hash, event_id, unnest(list_distinct(actor_codes)) AS code
+               FROM events),
+recipient_side AS (SELECT content_hash, event_id, unnest(recipients) AS code FROM ev),
+links AS (
+    SELECT a.code AS source, r.code AS target, false AS joint, ev.quad_code, ev.plover_score,
+           ev.goldstein, ev.date
+    FROM ev JOIN actor_side a USING (content_hash, event_id)
+            JOIN recipient_side r USING (content_hash, event_id)
+    UNION ALL
+    SELECT a.code, b.code, true, ev.quad_code, ev.plover_score, ev.goldstein, ev.date
+    FROM ev JOIN actor_side a USING (content_hash, event_id)
+            JOIN actor_side b USING (content_hash, event_id)
+    WHERE len(ev.recipients) = 0 AND a.code < b.code
+)
+SELECT least(source, target) AS a, greatest(source, target) AS b, count(*) AS events,
+       count(*) FILTER (WHERE NOT joint AND source <= target),
+       count(*) FILTER (WHERE NOT joint AND source > target),
+       count(*) FILTER (WHERE joint),
+       count(*) FILTER (WHERE quad_code = 1), count(*) FILTER (WHERE quad_code = 2),
+       count(*) FILTER (WHERE quad_code = 3), count(*) FILTER (WHERE quad_code = 4),
+       avg(plover_score), avg(goldstein), min(date), max(date)
+FROM links
+GROUP BY 1, 2
+ORDER BY events DESC, a, b
+LIMIT ?
+"""
+PAIR_COLUMNS = ("a", "b", "events", "a_to_b", "b_to_a", "joint", "quad1", "quad2", "quad3",
+                "quad4", "mean_plover_score", "mean_goldstein", "first_date", "last_date")
+
+
+def pair_summary(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict]:
+    """The most active pairs of codes, one row per unordered pair (a before b): events a
+    directed at b, b at a, and both together without a recipient; quad counts and mean scores
+    over all of them. An event counts once for each pair it links."""
+    rows = con.execute(_PAIR_SQL, [limit]).fetchall()
+    summary = [dict(zip(PAIR_COLUMNS, row, strict=True)) for row in rows]
+    for item in summary:
+        for key in ("first_date", "last_date"):
+            item[key] = item[key].isoformat() if item[key] else None
+    return summary
+
+
 # ---------------------------------------------------------------- Python surface
 
 ResultKind = Literal["pandas", "arrow"]
@@ -492,11 +540,13 @@ def _event_clauses(
     clauses: list[str] = []
     params: list[Any] = []
     for value, clause in ((actor, "list_contains(e.actor_codes, ?)"),
-                          (recipient, "list_contains(e.recipient_codes, ?)"),
-                          (event_type, "e.event = ?")):
+                          (recipient, "list_contains(e.recipient_codes, ?)")):
         if value:
             clauses.append(clause)
             params.append(value.strip().upper())
+    if event_type:
+        clauses.append("list_contains(?, e.event)")
+        params.append(_types(event_type))
     for value, clause in ((start, "e.date >= ?"), (end, "e.date <= ?")):
         if value:
             clauses.append(clause)
@@ -543,7 +593,7 @@ class EventFilter:
         checks = (
             ("actor", _upper(self.actor), "list_contains(actor_codes, $actor)"),
             ("recipient", _upper(self.recipient), "list_contains(recipient_codes, $recipient)"),
-            ("event_type", _upper(self.event_type), "event = $event_type"),
+            ("event_type", _types(self.event_type), "list_contains($event_type, event)"),
             ("quad", self.quad, "quad_code = $quad"),
             ("start", self.start, "date >= $start"),
             ("end", self.end, "date <= $end"),
@@ -561,6 +611,13 @@ class EventFilter:
 
 def _upper(value: str | None) -> str | None:
     return (value.strip().upper() or None) if value else None
+
+
+def _types(value: str | None) -> list[str] | None:
+    """The stored types a typed event type stands for (a legacy YIELD: CONCEDE and RETREAT)."""
+    from accord.queries import stored_types
+
+    return list(stored_types(value)) if value and value.strip() else None
 
 
 def _containing(value: str | None) -> str | None:
@@ -601,7 +658,7 @@ def cluster_page(
     checks = (
         ("actor", _upper(selection.actor), "list_contains(actor_codes, $actor)"),
         ("recipient", _upper(selection.recipient), "list_contains(recipient_codes, $recipient)"),
-        ("event_type", _upper(selection.event_type), "event = $event_type"),
+        ("event_type", _types(selection.event_type), "list_contains($event_type, event)"),
         ("quad", selection.quad, "quad_code = $quad"),
         ("start", selection.start, "first_date >= $start"),
         ("end", selection.end, "first_date <= $end"),

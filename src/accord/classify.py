@@ -255,23 +255,28 @@ class TypeModel:
         found = softmax(self.scores(features) / self.temperature)
         return dict(zip(self.classes, (float(p) for p in found), strict=True))
 
-    def save(self, path: str | Path) -> None:
+    def save(self, path: str | Path, trained_on: Sequence[str] = ()) -> None:
+        """Write the model (see accord.weights: rounded, byte-reproducible); `trained_on`
+        lists "sha256 name" of the gold files it learnt from."""
+        from accord.weights import write_arrays
+
         names = sorted(self.feature_index, key=self.feature_index.get)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, classes=np.array(self.classes), features=np.array(names),
-                            weights=self.weights.astype(np.float32),
-                            bias=self.bias.astype(np.float32),
-                            temperature=np.array(self.temperature))
+        write_arrays(path, {"classes": np.array(self.classes), "features": np.array(names),
+                            "weights": self.weights, "bias": self.bias,
+                            "temperature": np.array(self.temperature),
+                            "trained_on": np.array(list(trained_on), dtype=str)})
 
     @classmethod
     def load(cls, path: str | Path) -> TypeModel:
-        with np.load(path, allow_pickle=False) as data:
-            names = [str(n) for n in data["features"]]
-            return cls(classes=tuple(str(c) for c in data["classes"]),
-                       feature_index={name: i for i, name in enumerate(names)},
-                       weights=data["weights"].astype(np.float64),
-                       bias=data["bias"].astype(np.float64),
-                       temperature=float(data["temperature"]) if "temperature" in data else 1.0)
+        from accord.weights import read_arrays
+
+        data = read_arrays(path)
+        names = [str(n) for n in data["features"]]
+        return cls(classes=tuple(str(c) for c in data["classes"]),
+                   feature_index={name: i for i, name in enumerate(names)},
+                   weights=data["weights"].astype(np.float64),
+                   bias=data["bias"].astype(np.float64),
+                   temperature=float(data["temperature"]) if "temperature" in data else 1.0)
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
@@ -280,18 +285,28 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
-def model_path(profile: str = FAST) -> Path:
+def packaged_model_path(profile: str = FAST) -> Path:
     if profile not in MODEL_FILES:
         raise ValueError(f"unknown profile {profile!r} (choose from {', '.join(PROFILES)})")
     return MODEL_DIR / MODEL_FILES[profile]
 
 
-@lru_cache(maxsize=len(PROFILES))
+def model_path(profile: str = FAST) -> Path:
+    """The model file in use: the one `--model` chose (accord.weights), else the packaged one."""
+    from accord.weights import active_model_file
+
+    return active_model_file() or packaged_model_path(profile)
+
+
 def load_model(profile: str = FAST) -> TypeModel | None:
-    """The shipped model of a profile, loaded once per process (None when the package has
-    none)."""
+    """The active model of a profile, loaded once per process (None when there is none)."""
     path = model_path(profile)
-    return TypeModel.load(path) if path.exists() else None
+    return _load_file(path) if path.exists() else None
+
+
+@lru_cache(maxsize=4)
+def _load_file(path: Path) -> TypeModel:
+    return TypeModel.load(path)
 
 
 def embedding_features(vector: np.ndarray) -> dict[str, float]:

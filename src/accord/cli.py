@@ -1,664 +1,308 @@
-"""The `accord` command line: code, events, top-dyads, eval, info.
+"""The `accord` command line: its commands, their arguments, and the exit-code contract.
 
-Owns argument parsing, output formats and exit codes (0 ok, 1 some inputs rejected, 2 usage).
-Every rejected input is named on stderr with its reason; the rest of the batch is still coded.
+Owns argument parsing and help, and turning every failure a user can cause into one line on
+stderr with the exit code of the contract: 0 ok, 1 some inputs rejected (each named, the rest
+still coded), 2 a usage error or a store that cannot be opened or written. Arguments are checked
+(accord.cli_checks) before any model loads; the commands themselves live in accord.cli_code
+(coding, evaluation, training, versions) and accord.cli_store (reading and serving a store).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
-from itertools import islice
-from pathlib import Path
-from typing import TextIO
+from collections.abc import Sequence
 
 from accord import __version__
-from accord.model import EventRecord, Reject
+from accord.cli_checks import (
+    UsageError,
+    folds,
+    non_negative_int,
+    port_number,
+    positive_int,
+)
 
 DEFAULT_DB = "accord.duckdb"
 STORE_BATCH = 64
 
+DESCRIPTION = """\
+Code dated news into PLOVER political event data, store it, and ask the store questions.
+
+commands:
+  code        code news articles into PLOVER event records (stdout, a file, and/or a store)
+  events      list stored events, filtered by actor, recipient and type
+  top-dyads   the most active pairs of actors in a store
+  dyad        how two actors relate over time: events per period and quad class
+  cluster     group stored events that report the same real-world event
+  recode      code again stored articles whose coder or knowledge changed
+  export      write stored events as JSONL, CSV, Parquet or GDELT-style TSV
+  serve       the HTTP API and dashboard over a store
+  actors      how a name, title or phrase resolves to a code and sector
+  eval        score the coder against gold data (PLV or PLOVER records)
+  train       train the event-type model from gold files
+  info        versions of accord, its models and data files
+
+Exit codes: 0 ok; 1 some inputs rejected; 2 usage error or a store that cannot be used.
+Run `accord COMMAND --help` for a command's arguments."""
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Shows each option's default after its help, unless it has none (None or a flag)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        shown = action.default not in (None, False, argparse.SUPPRESS) and action.option_strings
+        if shown and "default" not in text and "%(default)" not in text:
+            text += " (default: %(default)s)"
+        return text
+
 
 def build_parser() -> argparse.ArgumentParser:
-    from accord.readers import DEFAULT_MAX_CHARS, OVERSIZE_MODES
-
-    parser = argparse.ArgumentParser(prog="accord", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"accord {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    code = commands.add_parser("code", help="code news articles into PLOVER event records")
-    code.add_argument("inputs", nargs="+", metavar="INPUT",
-                      help=".txt/.jsonl/.csv files, folders, or - for stdin")
-    code.add_argument("--out", help="write events here instead of stdout")
-    code.add_argument("--format", choices=["jsonl", "parquet", "csv"], default="jsonl")
-    code.add_argument("--db", nargs="?", const=DEFAULT_DB,
-                      help=f"also store articles and events in this DuckDB file ({DEFAULT_DB})")
-    code.add_argument("--rejects", help="write one JSON line per rejected input here")
-    code.add_argument("--max-chars", type=_positive_int, default=DEFAULT_MAX_CHARS,
-                      help=f"longest text coded as one article ({DEFAULT_MAX_CHARS:,})")
-    code.add_argument("--oversize", choices=OVERSIZE_MODES, default=OVERSIZE_MODES[0],
-                      help="longer texts: chunk into <id>#<n> articles (default) or reject")
-    code.add_argument("--batch-size", type=_positive_int, default=STORE_BATCH,
-                      help=f"articles stored per transaction with --db ({STORE_BATCH})")
-    code.add_argument("--engine", choices=["local", "dask"], default="local",
-                      help="local: this machine (default); dask: a Dask cluster, local or "
-                           "at --scheduler (see docs/scaling.md)")
-    code.add_argument("--workers", type=_positive_int,
-                      help="processes to code on: local default 1, dask default all cores")
-    code.add_argument("--scheduler", metavar="ADDRESS",
-                      help="with --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786")
-    _add_profile_argument(code)
-
-    events = commands.add_parser("events", help="read stored events back")
-    events.add_argument("--db", default=DEFAULT_DB)
-    events.add_argument("--actor", help="an actor code, e.g. KGZ")
-    events.add_argument("--recipient", help="a recipient code, e.g. CHN")
-    events.add_argument("--type", dest="event_type", help="a PLOVER type, e.g. SUPPORT")
-    events.add_argument("--limit", type=int)
-    events.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
-
-    dyads = commands.add_parser("top-dyads", help="the most active pairs in a store")
-    dyads.add_argument("--db", default=DEFAULT_DB)
-    dyads.add_argument("--limit", type=int, default=20)
-
-    evaluation = commands.add_parser("eval", help="score the coder against gold data")
-    evaluation.add_argument("kind", choices=["plv", "plover"],
-                            help="plv: PLV TSV sentences; plover: PLOVER JSON/JSONL records")
-    evaluation.add_argument("path")
-    evaluation.add_argument("--limit", type=int, help="score only the first N items")
-    evaluation.add_argument("--marked", action="store_true",
-                            help="plv: read marked_sentence and type the candidate whose "
-                                 "parties overlap the <s>/<t> marks")
-    evaluation.add_argument("--cv", type=int, metavar="K",
-                            help="K-fold cross-validation: train on K-1 folds, score the other")
-    evaluation.add_argument("--seed", type=int, help="fold shuffling and training seed")
-    evaluation.add_argument("--rules-only", action="store_true",
-                            help="score the trigger patterns alone, without the trained model")
-    _add_profile_argument(evaluation)
-
-    training = commands.add_parser("train", help="train the event-type model from gold files")
-    training.add_argument("--data", nargs="+", required=True, metavar="PATH",
-                          help="PLV TSV, PLOVER JSON/JSONL, or accord training TSV files")
-    training.add_argument("--seed", type=int, help="training seed")
-    training.add_argument("--out", help="where to write the model (default: the packaged one)")
-    training.add_argument("--no-authored", action="store_true",
-                          help="leave out accord's authored examples")
-    _add_profile_argument(training)
-
-    info = commands.add_parser("info", help="versions of accord, its model and data files")
-    info.add_argument("--json", action="store_true")
-    for add_store_parser in (_add_cluster_parser, _add_recode_parser, _add_dyad_parser,
-                             _add_export_parser):
-        add_store_parser(commands)
-    _add_actors_parser(commands)
-    _add_serve_parser(commands)
+    parser = argparse.ArgumentParser(prog="accord", description=DESCRIPTION,
+                                     formatter_class=HelpFormatter)
+    parser.add_argument("--version", action="version", version=f"accord {__version__}",
+                        help="print accord's version and exit")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_code, _add_events, _add_top_dyads, _add_dyad, _add_cluster, _add_recode,
+                _add_export, _add_serve, _add_actors, _add_eval, _add_train, _add_info):
+        add(commands)
     return parser
 
 
-def _add_profile_argument(parser: argparse.ArgumentParser) -> None:
+def _command(commands: argparse._SubParsersAction, name: str, summary: str,
+             ) -> argparse.ArgumentParser:
+    return commands.add_parser(name, help=summary, description=summary,
+                               formatter_class=HelpFormatter)
+
+
+def _add_db(parser: argparse.ArgumentParser, purpose: str = "the store to read") -> None:
+    parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=f"{purpose}, a "
+                        "DuckDB file")
+
+
+def _add_profile(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=["fast", "accurate"], default="fast",
-                        help="event-type model: fast (default) or accurate (adds a sentence "
-                             "encoder; slower, see docs/benchmarks.md)")
-
-
-def _check_profile(profile: str, needs_model: bool = True) -> None:
-    """Fail before any input is read when the profile cannot run here."""
-    from accord import classify
-
-    if profile == classify.ACCURATE:
-        from accord.encoder import EncoderUnavailable, load_encoder
-
-        try:
-            load_encoder()
-        except EncoderUnavailable as error:
-            raise UsageError(str(error)) from error
-    if needs_model and classify.load_model(profile) is None:
-        raise UsageError(f"no {profile} event-type model at {classify.model_path(profile)}; "
-                         f"build it with accord train --profile {profile}")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    handlers = {"code": run_code, "events": run_events, "top-dyads": run_top_dyads,
-                "eval": run_eval, "train": run_train, "info": run_info, "cluster": run_cluster,
-                "recode": run_recode, "dyad": run_dyad, "export": run_export,
-                "actors": run_actors, "serve": run_serve}
-    try:
-        return handlers[args.command](args)
-    except UsageError as error:
-        print(f"accord: {error}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        return 0
-
-
-class UsageError(Exception):
-    pass
-
-
-# ---------------------------------------------------------------- code
-
-
-def run_code(args: argparse.Namespace) -> int:
-    from accord import scale
-    from accord.readers import ReadOptions, read_inputs
-
-    if args.format != "jsonl" and not args.out:
-        raise UsageError(f"--format {args.format} needs --out PATH")
-    _check_engine(args)
-    _check_profile(args.profile)
-    totals = {"articles": 0, "events": 0, "rejected": 0}
-    with ExitStack() as stack:
-        sink = stack.enter_context(_event_sink(args))
-        store = stack.enter_context(_open_store(args.db)) if args.db else None
-        rejects_file = (stack.enter_context(open(args.rejects, "w", encoding="utf-8"))
-                        if args.rejects else None)
-        options = ReadOptions(max_chars=args.max_chars, oversize=args.oversize)
-        results = stack.enter_context(scale.coded(
-            read_inputs(args.inputs, stdin=sys.stdin, options=options), engine=args.engine,
-            workers=args.workers, scheduler=args.scheduler, profile=args.profile))
-        for batch in _batches(results, args.batch_size):
-            coded = []
-            for item in batch:
-                if isinstance(item, Reject):
-                    totals["rejected"] += 1
-                    _report_reject(item, rejects_file)
-                    continue
-                coded.append(item)
-                sink.write(item[1])
-                totals["events"] += len(item[1])
-            totals["articles"] += len(coded)
-            if store and coded:
-                store.add_batch(coded, coder_version=__version__)
-        if store:
-            _report_clusters(store, incremental=True)
-    print(f"accord: coded {totals['articles']} article(s), {totals['events']} event(s); "
-          f"{totals['rejected']} rejected", file=sys.stderr)
-    return 1 if totals["rejected"] else 0
-
-
-def _check_engine(args: argparse.Namespace) -> None:
-    if args.scheduler and args.engine != "dask":
-        raise UsageError("--scheduler needs --engine dask")
-    if args.scheduler and args.workers:
-        raise UsageError("--workers starts a local cluster; a --scheduler has its own workers")
-
-
-def _event_sink(args: argparse.Namespace):
-    """On Dask, Parquet goes to a directory of part files written as partitions arrive."""
-    if args.engine == "dask" and args.format == "parquet":
-        from accord.scale import PartitionedParquet
-
-        return PartitionedParquet(args.out, flat_row)
-    return EventSink(args.out, args.format, echo=args.db is None or args.out is not None)
-
-
-def _batches(items: Iterator, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
-def _report_reject(reject: Reject, rejects_file: TextIO | None) -> None:
-    print(f"accord: rejected {reject.origin}: {reject.reason}", file=sys.stderr)
-    if rejects_file:
-        rejects_file.write(json.dumps(reject.to_dict()) + "\n")
-
-
-def _open_store(path: str):
-    from accord.store import Store
-
-    return Store(path)
-
-
-class EventSink:
-    """Writes event records as JSONL (streaming) or collects them for Parquet/CSV."""
-
-    def __init__(self, out: str | None, fmt: str, echo: bool) -> None:
-        self.format = fmt
-        self.rows: list[dict] = []
-        self.handle: TextIO | None = None
-        self.out = out
-        self.echo = echo
-
-    def __enter__(self) -> EventSink:
-        if self.format == "jsonl" and self.echo:
-            to_file = self.out and self.out != "-"
-            self.handle = open(self.out, "w", encoding="utf-8") if to_file else sys.stdout  # noqa: SIM115
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def write(self, records: list[EventRecord]) -> None:
-        for record in records:
-            data = record.to_dict()
-            if self.handle is not None:
-                self.handle.write(json.dumps(data, ensure_ascii=False) + "\n")
-            elif self.format != "jsonl":
-                self.rows.append(data)
-
-    def close(self) -> None:
-        if self.handle is not None and self.handle is not sys.stdout:
-            self.handle.close()
-        elif self.handle is sys.stdout:
-            sys.stdout.flush()
-        if self.format in {"parquet", "csv"}:
-            write_table(self.rows, Path(self.out), self.format)
-
-
-def flat_row(record: dict) -> dict:
-    """One event as flat columns for tabular formats."""
-    location = record.get("event_loc") or {}
-    return {
-        "id": record["id"], "doc_id": record["doc_id"], "date": record["date"],
-        "event": record["event"], "mode": record["mode"],
-        "context": "|".join(record["context"]),
-        "actor_codes": "|".join(a["code"] or "" for a in record["actor"]),
-        "recipient_codes": "|".join(r["code"] or "" for r in record["recipient"]),
-        "actor": json.dumps(record["actor"]), "recipient": json.dumps(record["recipient"]),
-        "place": location.get("resolved_place"), "country_code": location.get("country_code"),
-        "lat": location.get("lat"), "lon": location.get("lon"),
-        "quad_code": record["quad_code"], "cameo": record["cameo"],
-        "goldstein": record["goldstein"], "plover_score": record["plover_score"],
-        "confidence": record["confidence"], "negated": record["negated"],
-        "future": record["future"], "hypothetical": record["hypothetical"],
-        "evidence": record["evidence"],
-    }
-
-
-def write_table(rows: list[dict], path: Path, fmt: str) -> None:
-    import pandas as pd
-
-    frame = pd.DataFrame([flat_row(row) for row in rows])
-    if fmt == "parquet":
-        frame.to_parquet(path, index=False)
-    else:
-        frame.to_csv(path, index=False)
-
-
-# ---------------------------------------------------------------- reading the store
-
-
-def _existing_store(path: str):
-    if not Path(path).exists():
-        raise UsageError(f"no store at {path} (create one with: accord code INPUT --db {path})")
-    from accord.store import Store
-
-    return Store(path, read_only=True)
-
-
-def run_events(args: argparse.Namespace) -> int:
-    with _existing_store(args.db) as store:
-        records = store.events(actor=args.actor, recipient=args.recipient,
-                               event_type=args.event_type, limit=args.limit)
-    for record in records:
-        if args.format == "table":
-            print(describe_event(record))
-        else:
-            print(json.dumps(record, ensure_ascii=False))
-    return 0
-
-
-def describe_event(record: dict) -> str:
-    def parties(actors: list[dict]) -> str:
-        return "+".join(f"{a['code'] or '?'}/{a['sector'] or '?'}" for a in actors) or "-"
-
-    place = (record.get("event_loc") or {}).get("resolved_place") or "-"
-    mode = f" ({record['mode']})" if record.get("mode") else ""
-    return (f"{record['date'] or '????-??-??'}  {parties(record['actor']):<22} "
-            f"{record['event'] + mode:<24} {parties(record['recipient']):<14} {place:<14} "
-            f"{record['confidence']:.2f}  {record['evidence'][:70]}")
-
-
-def run_top_dyads(args: argparse.Namespace) -> int:
-    with _existing_store(args.db) as store:
-        rows = store.dyad_summary(limit=args.limit)
-    print(f"{'dyad':<14} {'events':>6} {'q1':>3} {'q2':>3} {'q3':>3} {'q4':>3} "
-          f"{'PLOVER':>7} {'Goldst.':>7}  first       last")
-    for row in rows:
-        dyad = f"{row['actor']}{' <-> ' if row['direction'] == '<->' else ' -> '}{row['recipient']}"
-        print(f"{dyad:<14} {row['events']:>6} {row['quad1']:>3} {row['quad2']:>3} "
-              f"{row['quad3']:>3} {row['quad4']:>3} {row['mean_plover_score']:>7.2f} "
-              f"{row['mean_goldstein']:>7.2f}  {row['first_date']}  {row['last_date']}")
-    return 0
-
-
-# ---------------------------------------------------------------- eval and info
-
-
-def run_eval(args: argparse.Namespace) -> int:
-    if not Path(args.path).is_file():
-        raise UsageError(f"no gold file at {args.path}")
-    with _unreadable_gold_is_a_usage_error(args.path):
-        return _evaluate(args)
-
-
-@contextmanager
-def _unreadable_gold_is_a_usage_error(what: str) -> Iterator[None]:
-    """A gold or training file in the wrong format or encoding stops the command with its
-    name and the reason, not a traceback."""
-    from accord.evaluate import GoldFormatError
-
-    try:
-        yield
-    except GoldFormatError as error:
-        raise UsageError(str(error)) from error
-    except UnicodeDecodeError as error:
-        raise UsageError(f"{what}: not UTF-8 text ({error.reason})") from error
-
-
-def _evaluate(args: argparse.Namespace) -> int:
-    from accord import classify, evaluate
-
-    if args.kind == "plv":
-        items = list(islice(evaluate.read_plv(args.path, marked=args.marked), args.limit))
-        label_map = evaluate.PLV_LABELS
-    else:
-        items = list(islice(evaluate.read_plover_json(args.path), args.limit))
-        label_map = {}
-    if not items:
-        raise UsageError(f"no labelled sentences in gold file {args.path}")
-    title = f"accord {__version__} ({args.profile} profile) on {args.kind} gold: {args.path}"
-    if args.cv:
-        if args.cv < 2:
-            raise UsageError("--cv needs at least 2 folds")
-        _check_profile(args.profile, needs_model=False)
-        seed = classify.DEFAULT_SEED if args.seed is None else args.seed
-        authored = evaluate.read_authored(classify.AUTHORED_PATH)
-        folds, pooled = evaluate.cross_validate(items, args.cv, seed, label_map, authored,
-                                                args.profile)
-        print(evaluate.fold_report(folds) + "\n")
-        print(evaluate.report(pooled, f"{title} ({args.cv}-fold CV, seed {seed}, pooled)"))
-        return 0
-    _check_profile(args.profile, needs_model=not args.rules_only)
-    scores = evaluate.evaluate(items, label_map, use_model=not args.rules_only,
-                               profile=args.profile)
-    print(evaluate.report(scores, title + (" (marked)" if args.marked else "")))
-    return 0
-
-
-def run_train(args: argparse.Namespace) -> int:
-    import time
-
-    from accord import classify
-
-    missing = [path for path in args.data if not Path(path).is_file()]
-    if missing:
-        raise UsageError(f"no training file at {', '.join(missing)}")
-    seed = classify.DEFAULT_SEED if args.seed is None else args.seed
-    started = time.perf_counter()
-    _check_profile(args.profile, needs_model=False)
-    with _unreadable_gold_is_a_usage_error("training data"):
-        model, examples = classify.train(args.data, seed=seed,
-                                         include_authored=not args.no_authored,
-                                         profile=args.profile)
-    out = Path(args.out) if args.out else classify.model_path(args.profile)
-    model.save(out)
-    print(f"accord: trained on {examples} examples ({len(model.feature_index)} features, "
-          f"{len(model.classes)} classes) in {time.perf_counter() - started:.1f} s; "
-          f"wrote {out}", file=sys.stderr)
-    return 0
-
-
-def run_info(args: argparse.Namespace) -> int:
-    from accord.knowledge import data_checksums
-    from accord.nlp import model_info
-
-    info = {"accord": __version__, "spacy_model": model_info(), "data_files": data_checksums()}
-    import spacy
-
-    info["spacy"] = spacy.__version__
-    if args.json:
-        print(json.dumps(info, indent=2))
-    else:
-        for key, value in info.items():
-            print(f"{key}: {value}")
-    return 0
-
-
-# ---------------------------------------------------------------- store: clusters, recoding,
-# dyad series, exports (the analysis side lives in accord.analyse and accord.store)
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
-def _writable_store(path: str):
-    if not Path(path).exists():
-        raise UsageError(f"no store at {path} (create one with: accord code INPUT --db {path})")
-    return _open_store(path)
-
-
-def _report_clusters(store, window_days: int | None = None, incremental: bool = False) -> None:
-    from accord.analyse import rebuild_clusters, update_clusters
-
-    summary = update_clusters(store) if incremental else rebuild_clusters(store, window_days)
-    print(f"accord: {summary.events} stored event(s) in {summary.clusters} cluster(s) "
-          f"(window {summary.window_days} day(s))", file=sys.stderr)
-
-
-def _add_cluster_parser(commands) -> None:
-    cluster = commands.add_parser(
-        "cluster", help="group stored events that report the same real-world event")
-    cluster.add_argument("--db", default=DEFAULT_DB)
-    cluster.add_argument("--window-days", type=int,
-                         help="most days between first and last date of a cluster "
-                              "(default: as last built, else 2)")
-
-
-def run_cluster(args: argparse.Namespace) -> int:
-    if args.window_days is not None and args.window_days < 0:
-        raise UsageError("--window-days cannot be negative")
-    with _writable_store(args.db) as store:
-        _report_clusters(store, args.window_days)
-    return 0
-
-
-def _add_recode_parser(commands) -> None:
-    recode = commands.add_parser(
-        "recode", help="code again the stored articles whose coder or data files changed")
-    recode.add_argument("--db", default=DEFAULT_DB)
-    recode.add_argument("--batch-size", type=_positive_int, default=STORE_BATCH,
-                        help=f"articles replaced per transaction ({STORE_BATCH})")
-
-
-def run_recode(args: argparse.Namespace) -> int:
-    from accord.store import recode
-
-    with _writable_store(args.db) as store:
-        result = recode(store, batch_size=args.batch_size)
-        print(f"accord: recoded {result.recoded} article(s): {result.events_before} event(s) "
-              f"replaced by {result.events_after}", file=sys.stderr)
-        if result.without_text:
-            print(f"accord: {result.without_text} outdated article(s) stored without their "
-                  "text cannot be recoded; code them again from the source files",
-                  file=sys.stderr)
-        if result.recoded:
-            _report_clusters(store)
-    return 0
-
-
-def _add_dyad_parser(commands) -> None:
-    dyad = commands.add_parser(
-        "dyad", help="how two actors relate over time: events per period and quad class")
-    dyad.add_argument("a", metavar="CODE", help="an actor code, e.g. KGZ")
-    dyad.add_argument("b", metavar="OTHER", help="the other code, e.g. CHN")
-    dyad.add_argument("--db", default=DEFAULT_DB)
-    dyad.add_argument("--freq", choices=["week", "month", "quarter"], default="month")
+                        help="event-type model: fast, or accurate (adds a sentence encoder; "
+                             "slower, see docs/benchmarks.md)")
+
+
+def _add_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", metavar="PATH",
+                        help="an event-type model file written by `accord train` (default: the "
+                             "packaged model of --profile)")
+
+
+def _add_force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true",
+                        help="replace an existing --out (and --rejects) instead of refusing")
+
+
+def _add_code(commands: argparse._SubParsersAction) -> None:
+    from accord.readers import DEFAULT_MAX_CHARS, OVERSIZE_MODES
+
+    code = _command(commands, "code", "code news articles into PLOVER event records")
+    code.add_argument("inputs", nargs="+", metavar="INPUT",
+                      help=".txt/.jsonl/.csv/.html files, folders, or - for stdin")
+    code.add_argument("--out", metavar="PATH",
+                      help="write events here instead of stdout: a file for jsonl and csv, a "
+                           "directory partitioned by month for parquet (any --engine)")
+    code.add_argument("--format", choices=["jsonl", "parquet", "csv"], default="jsonl",
+                      help="jsonl: the PLOVER records; csv, parquet: the tabular schema of "
+                           "docs/exports.md, the same as `accord export`")
+    code.add_argument("--db", nargs="?", const=DEFAULT_DB, metavar="PATH",
+                      help=f"also store articles and events in this DuckDB file ({DEFAULT_DB} "
+                           "when --db has no value); without --out, events go only there")
+    code.add_argument("--rejects", metavar="PATH",
+                      help="write one JSON line per rejected input here")
+    _add_force(code)
+    code.add_argument("--max-chars", type=positive_int, default=DEFAULT_MAX_CHARS,
+                      metavar="N", help="longest text coded as one article")
+    code.add_argument("--oversize", choices=OVERSIZE_MODES, default=OVERSIZE_MODES[0],
+                      help="longer texts: chunk into <id>#<n> articles, or reject them")
+    code.add_argument("--batch-size", type=positive_int, default=STORE_BATCH, metavar="N",
+                      help="articles stored per transaction with --db")
+    code.add_argument("--engine", choices=["local", "dask"], default="local",
+                      help="local: this machine; dask: a Dask cluster, local or at --scheduler "
+                           "(see docs/scaling.md)")
+    code.add_argument("--workers", type=positive_int, metavar="N",
+                      help="processes to code on (default: local 1, dask all cores)")
+    code.add_argument("--scheduler", metavar="ADDRESS",
+                      help="with --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786")
+    _add_profile(code)
+    _add_model(code)
+
+
+def _add_events(commands: argparse._SubParsersAction) -> None:
+    events = _command(commands, "events", "list stored events, filtered by actor, recipient "
+                                          "and type")
+    _add_db(events)
+    events.add_argument("--actor", help="an actor code or name, e.g. KGZ, kgz or Kyrgyzstan")
+    events.add_argument("--recipient", help="a recipient code or name, e.g. CHN or China")
+    events.add_argument("--type", dest="event_type",
+                        help="a PLOVER type, e.g. SUPPORT (older labels such as YIELD accepted)")
+    events.add_argument("--limit", type=non_negative_int, metavar="N",
+                        help="at most N events (default: all)")
+    events.add_argument("--format", choices=["jsonl", "table"], default="jsonl",
+                        help="jsonl: full records; table: one readable line per event")
+
+
+def _add_top_dyads(commands: argparse._SubParsersAction) -> None:
+    dyads = _command(commands, "top-dyads", "the most active pairs of actors in a store, one "
+                                            "row per pair with each direction counted")
+    _add_db(dyads)
+    dyads.add_argument("--limit", type=positive_int, default=20, metavar="N",
+                       help="how many pairs to list")
+
+
+def _add_dyad(commands: argparse._SubParsersAction) -> None:
+    dyad = _command(commands, "dyad", "how two actors relate over time: events per period "
+                                      "and quad class")
+    dyad.add_argument("a", metavar="CODE", help="an actor code or name, e.g. KGZ or Kyrgyzstan")
+    dyad.add_argument("b", metavar="OTHER", help="the other code or name, e.g. CHN or China")
+    _add_db(dyad)
+    dyad.add_argument("--freq", choices=["week", "month", "quarter"], default="month",
+                      help="the length of a period")
     dyad.add_argument("--clustered", action="store_true",
                       help="count each real-world event once, not each report of it")
     dyad.add_argument("--directed", action="store_true",
                       help="only CODE acting on OTHER (default: both ways and joint events)")
-    dyad.add_argument("--format", choices=["table", "csv"], default="table")
+    dyad.add_argument("--format", choices=["table", "csv"], default="table",
+                      help="a readable table, or CSV with a header")
 
 
-def run_dyad(args: argparse.Namespace) -> int:
-    from accord.analyse import DYAD_COLUMNS, dyad_rows
-
-    if args.a.strip().upper() == args.b.strip().upper():
-        raise UsageError("a dyad needs two different codes")
-    with _existing_store(args.db) as store:
-        if args.clustered and not store.has_table("clusters"):
-            raise UsageError(f"no clusters in {args.db} yet (build them: accord cluster)")
-        rows = dyad_rows(store.connection, args.a, args.b, args.freq, args.clustered,
-                         args.directed)
-    if args.format == "csv":
-        print(",".join(DYAD_COLUMNS))
-        for row in rows:
-            print(",".join("" if value is None else str(value) for value in row))
-        return 0
-    unit = "clusters" if args.clustered else "events"
-    arrow = "->" if args.directed else "<->"
-    print(f"{args.a.upper()} {arrow} {args.b.upper()}, {unit} per {args.freq}")
-    print(f"{'period':<10} {unit:>8} {'q1':>5} {'q2':>5} {'q3':>5} {'q4':>5} "
-          f"{'PLOVER':>7} {'Goldst.':>7}")
-    for period, total, q1, q2, q3, q4, plover, goldstein in rows:
-        print(f"{period.isoformat():<10} {total:>8} {q1:>5} {q2:>5} {q3:>5} {q4:>5} "
-              f"{_mean(plover):>7} {_mean(goldstein):>7}")
-    return 0
+def _add_cluster(commands: argparse._SubParsersAction) -> None:
+    cluster = _command(commands, "cluster", "group stored events that report the same "
+                                            "real-world event")
+    _add_db(cluster, "the store to cluster")
+    cluster.add_argument("--window-days", type=non_negative_int, metavar="DAYS",
+                         help="most days between first and last date of a cluster "
+                              "(default: as last built, else 2)")
 
 
-def _mean(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+def _add_recode(commands: argparse._SubParsersAction) -> None:
+    recode = _command(commands, "recode", "code again the stored articles whose coder or data "
+                                          "files changed")
+    _add_db(recode, "the store to recode")
+    recode.add_argument("--batch-size", type=positive_int, default=STORE_BATCH, metavar="N",
+                        help="articles replaced per transaction")
 
 
-def _add_export_parser(commands) -> None:
-    export = commands.add_parser("export", help="write stored events for other tools")
-    export.add_argument("--db", default=DEFAULT_DB)
-    export.add_argument("--format", choices=["jsonl", "parquet", "csv", "gdelt"],
-                        required=True,
-                        help="parquet: a directory partitioned by month; gdelt: TSV, one row "
-                             "per event cluster, columns as in docs/exports.md")
-    export.add_argument("--out", required=True)
+def _add_export(commands: argparse._SubParsersAction) -> None:
+    export = _command(commands, "export", "write stored events for other tools "
+                                          "(docs/exports.md)")
+    _add_db(export, "the store to export")
+    export.add_argument("--format", choices=["jsonl", "parquet", "csv", "gdelt"], required=True,
+                        help="jsonl: the records as coded; csv, parquet: the tabular schema "
+                             "(parquet: a directory partitioned by month); gdelt: TSV, one "
+                             "row per event cluster")
+    export.add_argument("--out", required=True, metavar="PATH",
+                        help="a new file (a new or empty directory for parquet)")
+    export.add_argument("--force", action="store_true",
+                        help="replace an existing --out instead of refusing")
 
 
-def run_export(args: argparse.Namespace) -> int:
-    from accord.store import export_events
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    serve = _command(commands, "serve", "the HTTP API and dashboard over a store (read-only "
+                                        "by default)")
+    _add_db(serve, "the store to serve")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    serve.add_argument("--port", type=port_number, default=8000, help="the TCP port, 1-65535")
+    serve.add_argument("--allow-write", action="store_true",
+                       help="enable POST /code, which codes and stores new text (needs a token)")
+    serve.add_argument("--token", help="the bearer token POST /code needs (default: "
+                                       "$ACCORD_TOKEN)")
+    serve.add_argument("--max-body-bytes", type=positive_int, metavar="N",
+                       help="larger request bodies get 413 (default: 1,000,000)")
 
-    with _existing_store(args.db) as store:
-        if args.format == "gdelt" and not store.has_table("clusters"):
-            raise UsageError(f"no clusters in {args.db} yet (build them: accord cluster)")
-        written = export_events(store, args.format, args.out)
-    print(f"accord: wrote {written} row(s) to {args.out}", file=sys.stderr)
-    return 0
 
-
-# ---------------------------------------------------------------- actors lookup
-
-
-def _add_actors_parser(commands: argparse._SubParsersAction) -> None:
-    actors = commands.add_parser("actors", help="actor knowledge: how names resolve")
-    actor_commands = actors.add_subparsers(dest="actors_command", required=True)
+def _add_actors(commands: argparse._SubParsersAction) -> None:
+    actors = _command(commands, "actors", "actor knowledge: how names resolve")
+    actor_commands = actors.add_subparsers(dest="actors_command", required=True,
+                                           metavar="SUBCOMMAND")
     lookup = actor_commands.add_parser(
-        "lookup", help="show how a name, title or phrase resolves to a code and sector, and why")
+        "lookup", help="show how a name, title or phrase resolves to a code and sector, and why",
+        formatter_class=HelpFormatter)
     lookup.add_argument("name", nargs="+", metavar="NAME", help='e.g. "Wang Yi" or Kremlin')
     lookup.add_argument("--date", help="the article date, YYYY-MM-DD (default: latest tenure)")
     lookup.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def run_actors(args: argparse.Namespace) -> int:
-    from datetime import date
+def _add_eval(commands: argparse._SubParsersAction) -> None:
+    evaluation = _command(commands, "eval", "score the coder against gold data")
+    evaluation.add_argument("kind", choices=["plv", "plover"],
+                            help="plv: PLV TSV sentences; plover: PLOVER JSON/JSONL records")
+    evaluation.add_argument("path", help="the gold file (PLV: github.com/snowood1/"
+                                         "Zero-Shot-PLOVER, see README)")
+    evaluation.add_argument("--limit", type=positive_int, metavar="N",
+                            help="score only the first N items")
+    evaluation.add_argument("--marked", action="store_true",
+                            help="plv: read marked_sentence and type the candidate whose "
+                                 "parties overlap the <s>/<t> marks")
+    evaluation.add_argument("--cv", type=folds, metavar="K",
+                            help="K-fold cross-validation: train on K-1 folds, score the other")
+    evaluation.add_argument("--seed", type=int, help="fold shuffling and training seed "
+                                                     "(default: the model's, 13)")
+    evaluation.add_argument("--rules-only", action="store_true",
+                            help="score the trigger patterns alone, without the trained model")
+    _add_profile(evaluation)
+    _add_model(evaluation)
 
-    name = " ".join(args.name).strip()
+
+def _add_train(commands: argparse._SubParsersAction) -> None:
+    training = _command(commands, "train", "train the event-type model from gold files")
+    training.add_argument("--data", nargs="+", required=True, metavar="PATH",
+                          help="PLV TSV, PLOVER JSON/JSONL, or accord training TSV files")
+    training.add_argument("--out", metavar="PATH",
+                          help="the model file to write (use it with --model)")
+    training.add_argument("--replace-packaged", action="store_true",
+                          help="write over the packaged model of --profile instead of --out "
+                               "(for maintainers rebuilding the shipped files)")
+    _add_force(training)
+    training.add_argument("--seed", type=int, help="training seed (default: 13)")
+    training.add_argument("--no-authored", action="store_true",
+                          help="leave out accord's authored examples")
+    _add_profile(training)
+
+
+def _add_info(commands: argparse._SubParsersAction) -> None:
+    info = _command(commands, "info", "versions of accord, its models and data files")
+    info.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_model(info)
+
+
+# ---------------------------------------------------------------- running
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns its exit code (argparse's own errors included)."""
     try:
-        day = date.fromisoformat(args.date) if args.date else None
-    except ValueError as error:
-        raise UsageError(f"--date must be YYYY-MM-DD: {args.date}") from error
-    result = lookup_actor(name, day)
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
-        print(describe_lookup(result))
-    return 0 if result["code"] or result["sector"] else 1
-
-
-def lookup_actor(name: str, day) -> dict:
-    """Office holders first, then state/organisation/media names, then titles."""
-    from accord.knowledge import name_table, titles
-    from accord.offices import holders_named, resolve_person
-
-    result: dict = {"query": name, "date": day.isoformat() if day else None, "source": None,
-                    "code": None, "sector": None, "office": None, "name": None, "row": None,
-                    "reason": "no office holder, name or title matches"}
-    known = holders_named(name)
-    person = resolve_person(name, day)
-    if person:
-        return result | {"source": person.tenure.source, "code": person.code,
-                         "sector": person.sector, "office": person.office, "name": person.name,
-                         "row": person.tenure.row(), "reason": person.reason}
-    if known:
-        spans = "; ".join(f"{t.name}, {t.title} of {t.code}, {t.span()}" for t in known)
-        result["reason"] = f"known office holder(s), none matching the date: {spans}"
-    stripped = name.removeprefix("the ").removeprefix("The ")
-    entry = name_table().get(name) or name_table().get(stripped)
-    if entry:
-        source = {"organisation": "organisations.tsv", "media": "media.tsv"}.get(
-            entry.kind, "countries.tsv")
-        return result | {"source": source, "code": entry.code, "sector": entry.sector,
-                         "name": entry.canonical, "row": f"{entry.kind}: {entry.canonical}",
-                         "reason": f"{entry.kind} name of {entry.canonical}"}
-    title = titles().get(name.lower())
-    if title:
-        return result | {"source": "titles.tsv", "sector": title.sector, "office": title.office,
-                         "row": f"{name.lower()}\t{title.sector}\t{title.office or ''}\t"
-                                f"{title.kind}",
-                         "reason": f"a {title.kind} title; the state comes from the context"}
-    return result
-
-
-def describe_lookup(result: dict) -> str:
-    when = f" on {result['date']}" if result["date"] else ""
-    lines = [f"{result['query']}{when}",
-             f"  code:    {result['code'] or '-'}",
-             f"  sector:  {result['sector'] or '-'}",
-             f"  office:  {result['office'] or '-'}",
-             f"  name:    {result['name'] or '-'}",
-             f"  source:  {result['source'] or '-'}",
-             f"  row:     {(result['row'] or '-').replace(chr(9), ' | ')}",
-             f"  reason:  {result['reason']}"]
-    return "\n".join(lines)
-
-
-# ---------------------------------------------------------------- serve (HTTP API + dashboard)
-
-
-def _add_serve_parser(commands: argparse._SubParsersAction) -> None:
-    # Defaults live in accord.server, which loads FastAPI: not imported for every command.
-    serve = commands.add_parser(
-        "serve", help="the HTTP API and dashboard over a store (read-only by default)")
-    serve.add_argument("--db", default=DEFAULT_DB)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=_positive_int, default=8000)
-    serve.add_argument("--allow-write", action="store_true",
-                       help="enable POST /code, which codes and stores new text (needs a token)")
-    serve.add_argument("--token", help="the bearer token POST /code needs (else $ACCORD_TOKEN)")
-    serve.add_argument("--max-body-bytes", type=_positive_int,
-                       help="larger request bodies get 413 (default 1,000,000)")
-
-
-def run_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from accord.server import DEFAULT_MAX_BODY_BYTES, create_app
-
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # --help, --version, and argparse's usage errors (code 2)
+        return stop.code if isinstance(stop.code, int) else 0
     try:
-        app = create_app(args.db, allow_write=args.allow_write, token=args.token,
-                         max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES)
-    except (ValueError, FileNotFoundError) as error:
-        raise UsageError(str(error)) from error
-    print(f"accord: serving {args.db} on http://{args.host}:{args.port}/ "
-          f"({'writable' if args.allow_write else 'read-only'}; API docs at /docs)",
-          file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
-    return 0
+        return _handler(args.command)(args)
+    except UsageError as error:
+        print(f"accord: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("accord: interrupted", file=sys.stderr)
+        return 130
+
+
+def _handler(command: str):
+    from accord import cli_code, cli_store
+
+    return {"code": cli_code.run_code, "eval": cli_code.run_eval, "train": cli_code.run_train,
+            "info": cli_code.run_info, "events": cli_store.run_events,
+            "top-dyads": cli_store.run_top_dyads, "dyad": cli_store.run_dyad,
+            "cluster": cli_store.run_cluster, "recode": cli_store.run_recode,
+            "export": cli_store.run_export, "serve": cli_store.run_serve,
+            "actors": cli_store.run_actors}[command]
+
+
+__all__ = ["DEFAULT_DB", "STORE_BATCH", "UsageError", "build_parser", "main"]
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TextIO
 
 from accord.classify import FAST
@@ -334,58 +333,3 @@ def coded(items: Iterable[Item], engine: str = "local", workers: int | None = No
     from accord.pipeline import code_articles
 
     yield code_articles(items, profile=profile)
-
-
-# ---------------------------------------------------------------- partitioned Parquet
-
-
-# Declared so every part file has the same schema, even one whose column happens to be all null.
-_COLUMN_TYPES = {"lat": "float64", "lon": "float64", "goldstein": "float64",
-                 "plover_score": "float64", "confidence": "float64", "quad_code": "int64",
-                 "negated": "bool", "future": "bool", "hypothetical": "bool"}
-ROWS_PER_PART = 20_000
-
-
-class PartitionedParquet:
-    """Events as a directory of Parquet part files, written as results arrive.
-
-    Same interface as the CLI's EventSink (`write(records)`, a context manager); `to_row`
-    flattens one record's dict into columns. Part files from an earlier run are replaced."""
-
-    def __init__(self, out: str, to_row: Callable[[dict], dict],
-                 rows_per_part: int = ROWS_PER_PART) -> None:
-        self.folder = Path(out)
-        self.to_row = to_row
-        self.rows_per_part = rows_per_part
-        self.rows: list[dict] = []
-        self.parts = 0
-
-    def __enter__(self) -> PartitionedParquet:
-        if self.folder.exists() and not self.folder.is_dir():
-            raise FileExistsError(f"{self.folder} is a file; --format parquet with --engine "
-                                  "dask writes a directory of part files")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for stale in self.folder.glob("part-*.parquet"):
-            stale.unlink()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.flush()
-
-    def write(self, records: list[EventRecord]) -> None:
-        self.rows.extend(self.to_row(record.to_dict()) for record in records)
-        if len(self.rows) >= self.rows_per_part:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        schema = pa.schema([(name, pa.type_for_alias(_COLUMN_TYPES.get(name, "string")))
-                            for name in self.rows[0]])
-        table = pa.Table.from_pylist(self.rows, schema=schema)
-        pq.write_table(table, self.folder / f"part-{self.parts:05d}.parquet")
-        self.parts += 1
-        self.rows = []

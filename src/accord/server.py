@@ -183,29 +183,25 @@ def invalid(location: str, field: str, message: str, value: object) -> RequestVa
 
 
 @lru_cache(maxsize=1)
-def _event_types() -> frozenset[str]:
-    from accord.knowledge import plover_types
-
-    return frozenset(plover_types())
-
-
-@lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
     from accord.knowledge import read_table
+    from accord.queries import GROUP_CODES
 
     names = {row["code"]: row["name"] for row in read_table("countries.tsv")}
     # Organisation codes name a kind of body, not one body (organisations.tsv).
-    return names | {"UNO": "United Nations", "EUR": "European Union",
-                    "IGO": "Intergovernmental organisations", "NGO": "Non-governmental "
-                    "organisations", "ISM": "Transnational militant groups"}
+    return names | GROUP_CODES
 
 
 def _checked_type(value: str | None) -> str | None:
+    """A PLOVER type or an older label (YIELD); the same reading as the command line's."""
+    from accord.queries import UnknownValue, event_types
+
     if value is None:
         return None
-    if value.strip().upper() not in _event_types():
-        raise invalid("query", "type", f"not a PLOVER type: {', '.join(sorted(_event_types()))}",
-                      value)
+    try:
+        event_types(value, field="type")
+    except UnknownValue as error:
+        raise invalid("query", "type", error.valid, value) from error
     return value
 
 

@@ -4,7 +4,8 @@ This module owns the on-disk schema (`articles`, `events`, `clusters`, `event_cl
 rule that an article is stored at most once (keyed by the sha256 of its text), the all-or-nothing
 write of a batch of articles with their events, recoding of articles whose coder or knowledge
 changed, and the read side the CLI, API and analysis build on: filtered event lists, a flat
-DataFrame view, the dyad summary and the exports (JSONL, Parquet by month, CSV, GDELT-style TSV).
+DataFrame view and the dyad summary. The file formats written from a store live in
+accord.exports.
 Every user-supplied value reaches DuckDB as a bound parameter, never as SQL text.
 """
 
@@ -576,8 +577,11 @@ def _event_filter(
         clauses.append("list_contains(recipient_codes, ?)")
         params.append(recipient.strip().upper())
     if event_type:
-        clauses.append("event = ?")
-        params.append(event_type.strip().upper())
+        from accord.queries import stored_types
+
+        # A legacy label (YIELD) matches every type it stands for.
+        clauses.append("list_contains(?, event)")
+        params.append(list(stored_types(event_type)))
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return where, params
 
@@ -687,184 +691,3 @@ def _parse_event_date(value: str | None) -> date | None:
         return date.fromisoformat(value + padded)
     except ValueError:
         return None
-
-
-# -- exports -------------------------------------------------------------------------------
-
-EXPORT_FORMATS = ("jsonl", "parquet", "csv", "gdelt")
-
-# The tabular exports: every flat event column, the nested parties as JSON text, the event's
-# cluster and where its article came from.
-_TABULAR_SQL = """
-SELECT {columns}, CAST(e.actor AS VARCHAR) AS actor, CAST(e.recipient AS VARCHAR) AS recipient,
-       m.cluster_id, a.source, a.title, a.url, a.pub_date, a.origin,
-       coalesce(strftime(e.date, '%Y-%m'), 'undated') AS month
-FROM events e
-JOIN articles a USING (content_hash)
-LEFT JOIN event_clusters m USING (content_hash, event_id)
-ORDER BY e.date NULLS LAST, e.doc_id, e.text_start NULLS LAST, e.event_id
-"""
-
-_LIST_COLUMNS = ("context", "actor_codes", "recipient_codes")
-
-
-def export_events(store: Store, fmt: str, out: str | Path) -> int:
-    """Write the stored events to `out`; returns the number of rows written.
-
-    jsonl: the PLOVER records as coded, one a line. parquet: a directory partitioned by
-    event month (`month=YYYY-MM/`, undated events under `month=undated/`). csv: one file, list
-    columns joined with "|". gdelt: one tab-separated row per event cluster, columns as in
-    docs/exports.md.
-    """
-    writers = {"jsonl": _export_jsonl, "parquet": _export_parquet, "csv": _export_csv,
-               "gdelt": _export_gdelt}
-    if fmt not in writers:
-        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
-    return writers[fmt](store.connection, Path(out))
-
-
-def _export_jsonl(con: duckdb.DuckDBPyConnection, out: Path) -> int:
-    cursor = con.execute(f"SELECT record FROM events ORDER BY {_EVENT_ORDER}")
-    written = 0
-    with out.open("w", encoding="utf-8") as handle:
-        while rows := cursor.fetchmany(10_000):
-            handle.writelines(f"{row[0]}\n" for row in rows)
-            written += len(rows)
-    return written
-
-
-def _tabular_sql(join_lists: bool) -> str:
-    def column(name: str) -> str:
-        if join_lists and name in _LIST_COLUMNS:
-            return f"array_to_string(e.{name}, '|') AS {name}"
-        return f"e.{name}"
-
-    return _TABULAR_SQL.format(columns=", ".join(column(n) for n in FLAT_EVENT_COLUMNS))
-
-
-def _sql_string(path: Path) -> str:
-    # COPY takes its target as a literal, not a parameter: quote it the SQL way.
-    return "'" + str(path).replace("'", "''") + "'"
-
-
-def _export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    con.execute(f"COPY ({_tabular_sql(join_lists=False)}) TO {_sql_string(out)} "
-                "(FORMAT parquet, PARTITION_BY (month), OVERWRITE true)")
-    return _row_count(con, "events")
-
-
-def _export_csv(con: duckdb.DuckDBPyConnection, out: Path) -> int:
-    con.execute(f"COPY ({_tabular_sql(join_lists=True)}) TO {_sql_string(out)} "
-                "(FORMAT csv, HEADER true)")
-    return _row_count(con, "events")
-
-
-def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
-    return int(row[0]) if row else 0
-
-
-# GDELT 2.0 event table columns, in GDELT's order (documented in docs/exports.md).
-GDELT_COLUMNS: tuple[str, ...] = (
-    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
-    *(f"Actor{n}{part}" for n in (1, 2) for part in (
-        "Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
-        "Religion2Code", "Type1Code", "Type2Code", "Type3Code")),
-    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-    "NumMentions", "NumSources", "NumArticles", "AvgTone",
-    *(f"{side}Geo_{part}" for side in ("Actor1", "Actor2", "Action") for part in (
-        "Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")),
-    "DATEADDED", "SOURCEURL",
-)
-
-_GDELT_SQL = """
-SELECT c.cluster_id, c.first_date, c.mentions, c.sources, c.articles, c.cameo, c.quad_code,
-       c.goldstein, c.place, c.country_code, c.geonameid, c.lat, c.lon, c.feature_code,
-       CAST(e.actor AS VARCHAR), CAST(e.recipient AS VARCHAR),
-       e.text_start IS NOT DISTINCT FROM (
-           SELECT min(x.text_start) FROM events x WHERE x.content_hash = e.content_hash
-       ) AS is_root,
-       a.coded_at, coalesce(a.url, a.origin, a.doc_id)
-FROM clusters c
-JOIN events e ON e.content_hash = c.representative_content_hash
-             AND e.event_id = c.representative_event_id
-JOIN articles a ON a.content_hash = e.content_hash
-ORDER BY c.first_date NULLS LAST, c.cluster_id
-"""
-
-
-def _export_gdelt(con: duckdb.DuckDBPyConnection, out: Path) -> int:
-    import csv
-
-    from accord.knowledge import cameo_roots, state_codes
-
-    roots, states = cameo_roots(), state_codes()
-    cursor = con.execute(_GDELT_SQL)
-    written = 0
-    with out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n",
-                            quoting=csv.QUOTE_NONE, escapechar="\\")
-        while rows := cursor.fetchmany(10_000):
-            writer.writerows(_gdelt_row(row, roots, states) for row in rows)
-            written += len(rows)
-    return written
-
-
-def _gdelt_row(row: tuple, roots: dict, states: frozenset[str]) -> list[str]:
-    (cluster_id, day, mentions, sources, articles, cameo, quad, goldstein, place, country,
-     geonameid, lat, lon, feature, actor_json, recipient_json, is_root, coded_at, url) = row
-    actors, recipients = json.loads(actor_json or "[]"), json.loads(recipient_json or "[]")
-    # GDELT has two actor slots: the first actor, then the first recipient or, for a meeting
-    # without recipients, the second actor.
-    first = actors[0] if actors else {}
-    second = recipients[0] if recipients else (actors[1] if len(actors) > 1 else {})
-    cameo = cameo or ""
-    root_quad = roots.get(cameo[:2], (None, None, None))[2]
-    values: dict[str, Any] = {
-        "GLOBALEVENTID": int(cluster_id[:15], 16),
-        "SQLDATE": day.strftime("%Y%m%d") if day else "",
-        "MonthYear": day.strftime("%Y%m") if day else "",
-        "Year": day.year if day else "",
-        "FractionDate": f"{day.year + day.timetuple().tm_yday / 365:.4f}" if day else "",
-        **_gdelt_actor(1, first, states), **_gdelt_actor(2, second, states),
-        "IsRootEvent": int(bool(is_root)), "EventCode": cameo, "EventBaseCode": cameo[:3],
-        "EventRootCode": cameo[:2], "QuadClass": root_quad or quad or "",
-        "GoldsteinScale": "" if goldstein is None else goldstein,
-        "NumMentions": mentions, "NumSources": sources, "NumArticles": articles,
-        "ActionGeo_Type": _gdelt_geo_type(country, feature) if (country or place) else "",
-        "ActionGeo_FullName": place or "", "ActionGeo_CountryCode": country or "",
-        "ActionGeo_Lat": "" if lat is None else lat, "ActionGeo_Long": "" if lon is None else lon,
-        "ActionGeo_FeatureID": geonameid or "",
-        "DATEADDED": coded_at.strftime("%Y%m%d%H%M%S") if coded_at else "",
-        "SOURCEURL": url or "",
-    }
-    return [_tsv_cell(values.get(column, "")) for column in GDELT_COLUMNS]
-
-
-def _gdelt_actor(slot: int, actor: dict, states: frozenset[str]) -> dict[str, str]:
-    code, sector = actor.get("code") or "", actor.get("sector") or ""
-    name = (actor.get("name") or actor.get("entity_text") or "").strip()
-    prefix = f"Actor{slot}"
-    return {
-        f"{prefix}Code": code + sector,
-        f"{prefix}Name": name.upper(),
-        f"{prefix}CountryCode": code if code in states else "",
-        f"{prefix}KnownGroupCode": code if code and code not in states else "",
-        f"{prefix}Type1Code": sector,
-    }
-
-
-def _gdelt_geo_type(country: str | None, feature: str | None) -> int:
-    """GDELT's geographic resolution: 1 country, 2 US state, 3 US city, 4 city, 5 region."""
-    feature = feature or ""
-    if feature.startswith("PCL") or not feature:
-        return 1
-    if feature.startswith("ADM"):
-        return 2 if country == "USA" else 5
-    return 3 if country == "USA" else 4
-
-
-def _tsv_cell(value: object) -> str:
-    # Tabs and newlines would break the row: evidence-like text never goes in, names may.
-    return " ".join(str(value).split()) if isinstance(value, str) else str(value)

@@ -1,0 +1,313 @@
+"""The command line's coding side: `code`, `eval`, `train` and `info`.
+
+Each command checks its arguments first (accord.cli_checks), then loads what it needs. `code`
+never codes an article it has nowhere to put: the output, store and rejects paths are checked
+before the model loads, and inputs that do not exist are rejected before the first one is read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from itertools import islice
+from pathlib import Path
+from typing import TextIO
+
+from accord import __version__
+from accord import cli_checks as check
+from accord.cli_checks import UsageError
+from accord.model import Reject
+
+IN_SAMPLE_WARNING = """\
+!! IN-SAMPLE: {path} is (a file with the same content as) the data this model was trained on.
+!! The figures below measure memory, not accuracy on new text. For an honest estimate run
+!!   accord eval {kind} {path} --cv 5
+!! (trains on 4/5 of the file, scores the other fifth, five times), or score a held-out file."""
+
+
+# ---------------------------------------------------------------- code
+
+
+def run_code(args: argparse.Namespace) -> int:
+    present, missing = _check_code_arguments(args)
+    _check_profile(args.profile, model=args.model)
+    from accord.weights import use_model_file
+
+    with use_model_file(args.model):
+        return _code(args, present, missing)
+
+
+def _check_code_arguments(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    if args.format != "jsonl" and not args.out:
+        raise UsageError(f"--format {args.format}: needs --out PATH (a "
+                         f"{'directory' if args.format == 'parquet' else 'file'})")
+    if args.format == "parquet":
+        check.output_directory(args.out, "--out", args.force)
+    else:
+        check.output_file(args.out, "--out", args.force)
+    check.store_to_write(args.db)
+    check.output_file(args.rejects, "--rejects", args.force)
+    check.distinct({"--out": args.out, "--db": args.db, "--rejects": args.rejects})
+    _check_engine(args)
+    check.model_file(args.model, args.profile)
+    present, missing = check.existing_inputs(args.inputs)
+    if not present:
+        raise UsageError(f"INPUT: nothing to code; no such file: {', '.join(missing)}")
+    for path in present:
+        if any(Path(path).resolve() == Path(out).resolve()
+               for out in (args.out, args.rejects) if out and out != "-"):
+            raise UsageError(f"--out {path}: is also an input")
+    return present, missing
+
+
+def _check_engine(args: argparse.Namespace) -> None:
+    if args.scheduler and args.engine != "dask":
+        raise UsageError("--scheduler: needs --engine dask")
+    if args.scheduler and args.workers:
+        raise UsageError("--workers: starts a local cluster; a --scheduler has its own workers")
+    if args.scheduler and args.model:
+        raise UsageError("--model: workers of a remote --scheduler use their packaged model; "
+                         "install the model there, or code with a local engine")
+
+
+def _check_profile(profile: str, needs_model: bool = True, model: str | None = None) -> None:
+    """Fail before any input is read when the profile cannot run here."""
+    from accord import classify
+
+    if profile == classify.ACCURATE:
+        from accord.encoder import EncoderUnavailable, load_encoder
+
+        try:
+            load_encoder()
+        except EncoderUnavailable as error:
+            raise UsageError(f"--profile accurate: {error}") from error
+    if needs_model and model is None and not classify.packaged_model_path(profile).exists():
+        raise UsageError(f"--profile {profile}: no model at "
+                         f"{classify.packaged_model_path(profile)}; build one with accord "
+                         f"train --profile {profile} --out PATH and pass --model PATH")
+
+
+def _code(args: argparse.Namespace, inputs: list[str], missing: list[str]) -> int:
+    from accord import scale
+    from accord.exports import EventOutput, remove_parquet_parts
+    from accord.readers import ReadOptions, read_inputs
+
+    totals = {"articles": 0, "events": 0, "rejected": 0}
+    with ExitStack() as stack:
+        rejects_file = (stack.enter_context(open(args.rejects, "w", encoding="utf-8"))
+                        if args.rejects else None)
+        for path in missing:  # named now, not after the model has loaded
+            totals["rejected"] += 1
+            _report_reject(Reject(path, "file not found"), rejects_file)
+        if args.format == "parquet" and args.force:
+            remove_parquet_parts(Path(args.out))
+        sink = stack.enter_context(EventOutput(
+            args.out, args.format, echo=args.db is None or args.out is not None))
+        store = stack.enter_context(open_store(args.db)) if args.db else None
+        options = ReadOptions(max_chars=args.max_chars, oversize=args.oversize)
+        results = stack.enter_context(scale.coded(
+            read_inputs(inputs, stdin=sys.stdin, options=options), engine=args.engine,
+            workers=args.workers, scheduler=args.scheduler, profile=args.profile))
+        for batch in _batches(results, args.batch_size):
+            coded = []
+            for item in batch:
+                if isinstance(item, Reject):
+                    totals["rejected"] += 1
+                    _report_reject(item, rejects_file)
+                    continue
+                coded.append(item)
+                sink.write(*item)
+                totals["events"] += len(item[1])
+            totals["articles"] += len(coded)
+            if store and coded:
+                store.add_batch(coded, coder_version=__version__)
+        if store:
+            report_clusters(store, incremental=True)
+    print(f"accord: coded {totals['articles']} article(s), {totals['events']} event(s); "
+          f"{totals['rejected']} rejected", file=sys.stderr)
+    return 1 if totals["rejected"] else 0
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _report_reject(reject: Reject, rejects_file: TextIO | None) -> None:
+    print(f"accord: rejected {reject.origin}: {reject.reason}", file=sys.stderr)
+    if rejects_file:
+        rejects_file.write(json.dumps(reject.to_dict()) + "\n")
+
+
+def open_store(path: str, read_only: bool = False):
+    """The store at `path`; one that cannot be opened is a usage error naming it."""
+    import duckdb
+
+    from accord.store import Store
+
+    try:
+        return Store(path, read_only=read_only)
+    except (duckdb.Error, OSError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise UsageError(f"--db {path}: cannot open the store: {reason}") from None
+
+
+def report_clusters(store, window_days: int | None = None, incremental: bool = False) -> None:
+    from accord.analyse import rebuild_clusters, update_clusters
+
+    summary = update_clusters(store) if incremental else rebuild_clusters(store, window_days)
+    print(f"accord: {summary.events} stored event(s) in {summary.clusters} cluster(s) "
+          f"(window {summary.window_days} day(s))", file=sys.stderr)
+
+
+# ---------------------------------------------------------------- eval
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    check.input_file(args.path, "PATH")
+    check.model_file(args.model, args.profile)
+    if args.model and (args.cv or args.rules_only):
+        raise UsageError(f"--model: not used with {'--cv' if args.cv else '--rules-only'}, "
+                         "which " + ("trains its own models" if args.cv else "uses no model"))
+    from accord.weights import use_model_file
+
+    with _unreadable_gold_is_a_usage_error(args.path), use_model_file(args.model):
+        return _evaluate(args)
+
+
+@contextmanager
+def _unreadable_gold_is_a_usage_error(what: str) -> Iterator[None]:
+    """A gold or training file in the wrong format or encoding stops the command with its
+    name and the reason, not a traceback."""
+    from accord.evaluate import GoldFormatError
+
+    try:
+        yield
+    except GoldFormatError as error:
+        raise UsageError(str(error)) from error
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{what}: not UTF-8 text ({error.reason})") from error
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from accord import classify, evaluate
+
+    if args.kind == "plv":
+        items = list(islice(evaluate.read_plv(args.path, marked=args.marked), args.limit))
+        label_map = evaluate.PLV_LABELS
+    else:
+        items = list(islice(evaluate.read_plover_json(args.path), args.limit))
+        label_map = {}
+    if not items:
+        raise UsageError(f"PATH {args.path}: no labelled sentences in this gold file")
+    title = f"accord {__version__} ({args.profile} profile) on {args.kind} gold: {args.path}"
+    if args.cv:
+        _check_profile(args.profile, needs_model=False)
+        seed = classify.DEFAULT_SEED if args.seed is None else args.seed
+        authored = evaluate.read_authored(classify.AUTHORED_PATH)
+        folds, pooled = evaluate.cross_validate(items, args.cv, seed, label_map, authored,
+                                                args.profile)
+        print(evaluate.fold_report(folds) + "\n")
+        print(evaluate.report(pooled, f"{title} ({args.cv}-fold CV, seed {seed}, pooled)"))
+        return 0
+    _check_profile(args.profile, needs_model=not args.rules_only, model=args.model)
+    warning = None if args.rules_only else in_sample_warning(args)
+    if warning:
+        print(warning, file=sys.stderr)
+        print(warning + "\n")
+    scores = evaluate.evaluate(items, label_map, use_model=not args.rules_only,
+                               profile=args.profile)
+    print(evaluate.report(scores, title + (" (marked)" if args.marked else "")
+                          + (" [IN-SAMPLE: the model's own training data]" if warning else "")))
+    return 0
+
+
+def in_sample_warning(args: argparse.Namespace) -> str | None:
+    """A loud warning when the gold file is one the active model was trained on."""
+    from accord import classify
+    from accord.weights import sha256, trained_on
+
+    model = Path(args.model) if args.model else classify.packaged_model_path(args.profile)
+    if sha256(args.path) not in trained_on(model):
+        return None
+    return IN_SAMPLE_WARNING.format(path=args.path, kind=args.kind)
+
+
+# ---------------------------------------------------------------- train
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from accord import classify
+
+    for path in args.data:
+        check.input_file(path, "--data")
+    if args.replace_packaged and args.out:
+        raise UsageError("--replace-packaged: writes the packaged model; give it or --out, "
+                         "not both")
+    if not args.replace_packaged:
+        if not args.out:
+            raise UsageError("--out: needed (the model file to write, then pass it to code and "
+                             "eval with --model PATH); --replace-packaged writes over the "
+                             "packaged model instead")
+        check.output_file(args.out, "--out", args.force)
+    out = classify.packaged_model_path(args.profile) if args.replace_packaged else Path(args.out)
+    _check_profile(args.profile, needs_model=False)
+    return _train(args, out)
+
+
+def _train(args: argparse.Namespace, out: Path) -> int:
+    import time
+
+    from threadpoolctl import threadpool_limits
+
+    from accord import classify
+    from accord.weights import sha256
+
+    seed = classify.DEFAULT_SEED if args.seed is None else args.seed
+    started = time.perf_counter()
+    # One thread for the solver's linear algebra: the sums come out in one order on any machine.
+    with _unreadable_gold_is_a_usage_error("training data"), threadpool_limits(limits=1):
+        model, examples = classify.train(args.data, seed=seed,
+                                         include_authored=not args.no_authored,
+                                         profile=args.profile)
+    model.save(out, trained_on=[f"{sha256(path)} {Path(path).name}" for path in args.data])
+    print(f"accord: trained on {examples} examples ({len(model.feature_index)} features, "
+          f"{len(model.classes)} classes) in {time.perf_counter() - started:.1f} s; "
+          f"wrote {out} (sha256 {sha256(out)[:16]})", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------- info
+
+
+def run_info(args: argparse.Namespace) -> int:
+    from accord import classify
+    from accord.knowledge import data_checksums
+    from accord.nlp import model_info
+    from accord.weights import sha256
+
+    if args.model:
+        check.input_file(args.model, "--model")
+    models = {profile: _model_entry(classify.packaged_model_path(profile), sha256)
+              for profile in classify.PROFILES}
+    active = Path(args.model) if args.model else classify.packaged_model_path(classify.FAST)
+    import spacy
+
+    info = {"accord": __version__, "spacy": spacy.__version__, "spacy_model": model_info(),
+            "active_model": _model_entry(active, sha256), "models": models,
+            "data_files": data_checksums()}
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        for key, value in info.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def _model_entry(path: Path, sha256) -> dict:
+    resolved = path.resolve()
+    return {"path": str(resolved), "sha256": sha256(resolved) if resolved.exists() else None}
