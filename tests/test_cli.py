@@ -146,3 +146,24 @@ def test_a_gold_file_in_the_wrong_format_is_named_with_the_reason(tmp_path, caps
     assert "a training TSV needs a sentence (or text) and a gold_root (or event) column" in \
         capsys.readouterr().err
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_help_describes_every_command_and_every_option_shows_help_and_default(capsys):
+    import argparse
+
+    from accord.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert main(["--help"]) == 0
+    top = capsys.readouterr().out
+    for name, sub in commands.choices.items():
+        assert f"\n  {name} " in top, f"accord --help does not describe {name}"
+        help_text = sub.format_help()
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction | argparse._SubParsersAction):
+                continue
+            assert action.help, f"{name} {action.dest} has no help"
+            if action.option_strings and action.default not in (None, False):
+                assert f"(default: {action.default})" in " ".join(help_text.split()), \
+                    f"{name} {action.option_strings[0]} does not show its default"

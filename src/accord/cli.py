@@ -59,10 +59,13 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="accord", description=DESCRIPTION,
+                                     usage="accord [-h] [--version] COMMAND ...",
                                      formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"accord {__version__}",
                         help="print accord's version and exit")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # The commands are listed in DESCRIPTION (a test keeps it complete), not a second time.
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     help=argparse.SUPPRESS)
     for add in (_add_code, _add_events, _add_top_dyads, _add_dyad, _add_cluster, _add_recode,
                 _add_export, _add_serve, _add_actors, _add_eval, _add_train, _add_info):
         add(commands)
@@ -71,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command(commands: argparse._SubParsersAction, name: str, summary: str,
              ) -> argparse.ArgumentParser:
-    return commands.add_parser(name, help=summary, description=summary,
+    return commands.add_parser(name, prog=f"accord {name}", help=summary, description=summary,
                                formatter_class=HelpFormatter)
 
 
@@ -220,7 +223,8 @@ def _add_actors(commands: argparse._SubParsersAction) -> None:
     actor_commands = actors.add_subparsers(dest="actors_command", required=True,
                                            metavar="SUBCOMMAND")
     lookup = actor_commands.add_parser(
-        "lookup", help="show how a name, title or phrase resolves to a code and sector, and why",
+        "lookup", prog="accord actors lookup",
+        help="show how a name, title or phrase resolves to a code and sector, and why",
         formatter_class=HelpFormatter)
     lookup.add_argument("name", nargs="+", metavar="NAME", help='e.g. "Wang Yi" or Kremlin')
     lookup.add_argument("--date", help="the article date, YYYY-MM-DD (default: latest tenure)")

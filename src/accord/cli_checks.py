@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 # Suffixes of the inputs `accord code` reads: a store path with one of them is almost always an
@@ -26,32 +27,21 @@ class UsageError(Exception):
 # ---------------------------------------------------------------- numbers (argparse types)
 
 
-def positive_int(text: str) -> int:
-    value = _int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {text}")
-    return value
+def _whole_number(low: int, high: int | None, rule: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`, else `rule` and the value."""
+    def parse(text: str) -> int:
+        value = _int(text)
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{rule}, not {text}")
+        return value
+
+    return parse
 
 
-def non_negative_int(text: str) -> int:
-    value = _int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
-    return value
-
-
-def port_number(text: str) -> int:
-    value = _int(text)
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"a TCP port is 1 to 65535, not {text}")
-    return value
-
-
-def folds(text: str) -> int:
-    value = _int(text)
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"cross-validation needs 2 folds or more, not {text}")
-    return value
+positive_int = _whole_number(1, None, "must be 1 or more")
+non_negative_int = _whole_number(0, None, "must be 0 or more")
+port_number = _whole_number(1, 65535, "a TCP port is 1 to 65535")
+folds = _whole_number(2, None, "cross-validation needs 2 folds or more")
 
 
 def _int(text: str) -> int:
