@@ -127,6 +127,9 @@ BAD_INVOCATIONS: list[tuple[str, str]] = [
     ("code {story} --format parquet --out {text}", "--out"),
     ("code {story} --format parquet --out {full}", "--out"),
     ("code {story} --format csv --out {dir}", "--out"),
+    ("code {story} --format csv --out -", "--out"),
+    ("code {story} --format parquet --out -", "--out"),
+    ("code {story} --rejects -", "--rejects"),
     ("code {missing}", "INPUT"),
     ("code {missing} {dir}/absent.jsonl", "INPUT"),
     ("code {story} --rejects {dir}", "--rejects"),
@@ -184,6 +187,7 @@ BAD_INVOCATIONS: list[tuple[str, str]] = [
     ("export --db {store} --format xml --out new.xml", "--format"),
     ("export --db {missing} --format csv --out new.csv", "--db"),
     ("export --db {store} --format csv --out {store}", "--out"),
+    ("export --db {store} --format jsonl --out -", "--out"),
     # serve
     ("serve --db {store} --port 99999", "--port"),
     ("serve --db {store} --port 0", "--port"),

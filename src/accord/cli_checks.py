@@ -103,10 +103,14 @@ def _must_be_writable(location: Path, option: str) -> None:
 # ---------------------------------------------------------------- outputs
 
 
-def output_file(path: str | None, option: str, force: bool = False) -> None:
-    """A file an output will be written to: a new one, or an old one only with --force."""
-    if path is None or path == "-":
+def output_file(path: str | None, option: str, force: bool = False,
+                stdout_ok: bool = False) -> None:
+    """A file an output will be written to: a new one, or an old one only with --force;
+    `-` (stdout) where `stdout_ok`."""
+    if path is None or (path == "-" and stdout_ok):
         return
+    if path == "-":
+        raise UsageError(f"{option} -: this output cannot go to stdout; name a file")
     location = _named(path, option)
     if path.endswith(("/", os.sep)) or location.is_dir():
         raise UsageError(f"{option} {path}: is a directory; this format writes one file, "
@@ -121,6 +125,8 @@ def output_directory(path: str | None, option: str, force: bool = False) -> None
     """A directory of part files (Parquet): new, empty, or replaced only with --force."""
     if path is None:
         return
+    if path == "-":
+        raise UsageError(f"{option} -: Parquet output is a directory, not stdout")
     location = _named(path, option)
     if location.exists() and not location.is_dir():
         raise UsageError(f"{option} {path}: is a file; Parquet output is a directory of files "

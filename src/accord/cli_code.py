@@ -47,7 +47,7 @@ def _check_code_arguments(args: argparse.Namespace) -> tuple[list[str], list[str
     if args.format == "parquet":
         check.output_directory(args.out, "--out", args.force)
     else:
-        check.output_file(args.out, "--out", args.force)
+        check.output_file(args.out, "--out", args.force, stdout_ok=args.format == "jsonl")
     check.store_to_write(args.db)
     check.output_file(args.rejects, "--rejects", args.force)
     check.distinct({"--out": args.out, "--db": args.db, "--rejects": args.rejects})
@@ -294,7 +294,7 @@ def run_info(args: argparse.Namespace) -> int:
         check.input_file(args.model, "--model")
     models = {profile: _model_entry(classify.packaged_model_path(profile), sha256)
               for profile in classify.PROFILES}
-    active = Path(args.model) if args.model else classify.packaged_model_path(classify.FAST)
+    active = Path(args.model) if args.model else classify.model_path(classify.FAST)
     import spacy
 
     info = {"accord": __version__, "spacy": spacy.__version__, "spacy_model": model_info(),
