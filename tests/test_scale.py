@@ -90,6 +90,8 @@ def test_cli_on_a_dask_scheduler_writes_parquet_parts_and_still_reports_rejects(
     assert code == 1
     assert f"rejected {missing}: file not found" in capsys.readouterr().err
     assert json.loads(rejects.read_text())["input"] == missing
+    # the same layout as --engine local and `accord export`: a directory partitioned by month
+    assert {p.name.split("=")[0] for p in out.iterdir()} == {"month"}
     table = pq.read_table(out).to_pylist()
     expected = {(key[0], key[1]) for key in event_keys(single_process)}
     assert {(row["event_id"], row["event"]) for row in table} == expected

@@ -10,6 +10,7 @@ still coded), 2 a usage error or a store that cannot be opened or written. Argum
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -293,6 +294,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("accord: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # the contract: no traceback, whatever went wrong
+        if os.environ.get("ACCORD_DEBUG"):
+            raise
+        print(f"accord: unexpected error ({type(error).__name__}: {error}); nothing more was "
+              "done. Please report it, with ACCORD_DEBUG=1 set for the details", file=sys.stderr)
+        return 2
 
 
 def _handler(command: str):

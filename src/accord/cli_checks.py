@@ -159,7 +159,22 @@ def distinct(paths: dict[str, str | None]) -> None:
         seen[resolved] = option
 
 
+def outside_inputs(outputs: dict[str, str | None], inputs: list[str]) -> None:
+    """An output inside an input folder would be read back as input while it is written."""
+    for option, path in outputs.items():
+        if not path or path == "-":
+            continue
+        written = Path(path).resolve()
+        for given in inputs:
+            read = Path(given).resolve()
+            if given != "-" and (written == read or read in written.parents):
+                raise UsageError(f"{option} {path}: inside the input {given}; it would be read "
+                                 "as input while it is written")
+
+
 def _named(path: str, option: str) -> Path:
+    if "\x00" in path:
+        raise UsageError(f"{option} {path!r}: a path cannot hold a NUL character")
     if not path.strip():
         raise UsageError(f"{option}: empty path; name a file, e.g. {option} "
                          f"{'accord.duckdb' if option == '--db' else 'events.jsonl'}")
@@ -171,14 +186,13 @@ def _named(path: str, option: str) -> Path:
 
 def existing_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
     """(inputs that exist or are stdin, inputs that do not exist)."""
-    missing = [p for p in paths if p != "-" and not Path(p).exists()]
+    missing = [p for p in paths if p != "-" and ("\x00" in p or not Path(p).exists())]
     return [p for p in paths if p not in missing], missing
 
 
 def input_file(path: str, option: str) -> None:
-    if not path.strip():
-        raise UsageError(f"{option}: empty path")
-    if not Path(path).is_file():
+    location = _named(path, option)
+    if not location.is_file():
         reason = "is a directory" if Path(path).is_dir() else "no such file"
         raise UsageError(f"{option} {path}: {reason}")
 

@@ -56,10 +56,7 @@ def _check_code_arguments(args: argparse.Namespace) -> tuple[list[str], list[str
     present, missing = check.existing_inputs(args.inputs)
     if not present:
         raise UsageError(f"INPUT: nothing to code; no such file: {', '.join(missing)}")
-    for path in present:
-        if any(Path(path).resolve() == Path(out).resolve()
-               for out in (args.out, args.rejects) if out and out != "-"):
-            raise UsageError(f"--out {path}: is also an input")
+    check.outside_inputs({"--out": args.out, "--rejects": args.rejects}, present)
     return present, missing
 
 

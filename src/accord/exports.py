@@ -315,23 +315,20 @@ def _export_jsonl(store: Store, fmt: str, out: Path) -> int:
     return written
 
 
-_TABULAR_SQL = f"""
-SELECT e.record, a.content_hash, a.source, a.title, a.url, a.pub_date, a.origin, m.cluster_id
-FROM events e
-JOIN articles a USING (content_hash)
-LEFT JOIN event_clusters m USING (content_hash, event_id)
-ORDER BY {_EVENT_ORDER}
-"""
+def _tabular_sql(with_clusters: bool) -> str:
+    """Each event's record with its article's fields (and cluster, once a store has any)."""
+    cluster, join = ("m.cluster_id", "LEFT JOIN event_clusters m USING (content_hash, event_id)"
+                     ) if with_clusters else ("NULL", "")
+    return f"""SELECT e.record, a.content_hash, a.source, a.title, a.url, a.pub_date, a.origin,
+                      {cluster}
+               FROM events e JOIN articles a USING (content_hash) {join}
+               ORDER BY {_EVENT_ORDER}"""
 
 
 def _export_tabular(store: Store, fmt: str, out: Path) -> int:
-    con = store.connection
-    has_clusters = store.has_table("event_clusters")
-    sql = _TABULAR_SQL if has_clusters else _TABULAR_SQL.replace(
-        "LEFT JOIN event_clusters m USING (content_hash, event_id)", "").replace(
-        "m.cluster_id", "NULL")
+    sql = _tabular_sql(store.has_table("event_clusters"))
     with TabularWriter(out, fmt) as writer:
-        for row in _fetch(con, sql):
+        for row in _fetch(store.connection, sql):
             record, digest, source, title, url, pub_date, origin, cluster_id = row
             info = ArticleInfo(digest, source, title, url, pub_date, origin)
             writer.add([tabular_row(json.loads(record), info, cluster_id)])
