@@ -71,12 +71,12 @@ def run_top_dyads(args: argparse.Namespace) -> int:
     with _store_to_read(args.db) as store:
         rows = pair_summary(store.connection, limit=args.limit)
     print(f"{'A B':<9} {'events':>6} {'A>B':>5} {'B>A':>5} {'joint':>5} {'q1':>4} {'q2':>4} "
-          f"{'q3':>4} {'q4':>4} {'PLOVER':>7} {'Goldst.':>7}  first       last")
+          f"{'q3':>4} {'q4':>4} {'PLOVER':>7} {'Goldst.':>8}  {'first':<10}  last")
     for row in rows:
         print(f"{row['a'] + ' ' + row['b']:<9} {row['events']:>6} {row['a_to_b']:>5} "
               f"{row['b_to_a']:>5} {row['joint']:>5} {row['quad1']:>4} {row['quad2']:>4} "
               f"{row['quad3']:>4} {row['quad4']:>4} {_mean(row['mean_plover_score']):>7} "
-              f"{_mean(row['mean_goldstein']):>7}  {row['first_date'] or '-':<10}  "
+              f"{_mean(row['mean_goldstein']):>8}  {row['first_date'] or '-':<10}  "
               f"{row['last_date'] or '-'}")
     if not rows:
         print("(no events with two coded parties in this store)")

@@ -69,10 +69,11 @@ def _codes_by_name() -> dict[str, str]:
         by_name[row["code"].lower()] = row["code"]
         by_name.setdefault(row["name"].lower(), row["code"])
     for surface, entry in name_table().items():
-        # Capitals and seats name a government, not the state a question is about.
-        if entry.code and entry.kind in {"country", "adjective", "organisation"}:
+        by_name.setdefault(entry.code.lower(), entry.code)
+        # Capitals, seats and outlets name a government or a newspaper, not the actor a
+        # question is about; their codes are accepted, their names are not.
+        if entry.kind in {"country", "adjective", "organisation"}:
             by_name.setdefault(surface.lower(), entry.code)
-            by_name.setdefault(entry.code.lower(), entry.code)
     for code, name in GROUP_CODES.items():
         by_name.setdefault(code.lower(), code)
         by_name.setdefault(name.lower(), code)
