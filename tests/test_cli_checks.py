@@ -7,6 +7,7 @@ tripwire); a few run as real processes to show what a user's terminal sees.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -276,7 +277,9 @@ WORDS = ["code", "events", "top-dyads", "dyad", "cluster", "recode", "export", "
          "99999", "", " ", "-", "csv", "parquet", "jsonl", "gdelt", "table", "fast",
          "accurate", "KGZ", "chn", "China", "YIELD", "FOO", "story.txt", "store.duckdb",
          "notes.txt", "folder", "folder/", "gold.tsv", "missing.txt", "out.csv", "out/",
-         "2021-09-16", "--help", "--version", "é\u0301", "\x00"]
+         "2021-09-16", "--help", "--version", "é\u0301", "\x00", "taken.jsonl", "fake.duckdb",
+         "full", "--clustered", "--directed", "--freq", "week", "--cv", "--marked",
+         "--replace-packaged", "--allow-write", "--max-chars", "--batch-size", "--seed"]
 
 
 @pytest.fixture
@@ -301,7 +304,7 @@ def stubbed_work(monkeypatch):
     return reached
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=int(os.environ.get("ACCORD_FUZZ_EXAMPLES", "150")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(words=st.lists(st.sampled_from(WORDS), max_size=7))
 def test_random_argument_lists_end_in_an_exit_code_never_a_traceback(
