@@ -91,7 +91,8 @@ def _must_be_a_store(location: Path, option: str) -> None:
         raise UsageError(f"{option} {location}: cannot be read ({error.strerror})") from None
     if head[8:12] != _DUCKDB_MAGIC:
         hint = (f"; did {option} take an input as its value?"
-                if location.suffix.lower() in INPUT_SUFFIXES else "")
+                if location.suffix.lower() in INPUT_SUFFIXES else
+                "; it is empty: remove it and accord creates the store" if not head else "")
         raise UsageError(f"{option} {location}: not an accord store (not a DuckDB file){hint}")
 
 
