@@ -17,6 +17,7 @@ from typing import TextIO
 
 from accord import __version__
 from accord.model import EventRecord, Reject
+from accord.storage_lock import StoreUnavailable
 
 DEFAULT_DB = "accord.duckdb"
 STORE_BATCH = 64
@@ -128,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "actors": run_actors, "serve": run_serve}
     try:
         return handlers[args.command](args)
-    except UsageError as error:
+    except (UsageError, StoreUnavailable) as error:
+        # The one place a usage error or a store that cannot be opened or written ends a run.
         print(f"accord: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
@@ -153,7 +155,8 @@ def run_code(args: argparse.Namespace) -> int:
     totals = {"articles": 0, "events": 0, "rejected": 0}
     with ExitStack() as stack:
         sink = stack.enter_context(_event_sink(args))
-        store = stack.enter_context(_open_store(args.db)) if args.db else None
+        if args.db:
+            _open_store(args.db).close()  # a store that cannot be written stops the run first
         rejects_file = (stack.enter_context(open(args.rejects, "w", encoding="utf-8"))
                         if args.rejects else None)
         options = ReadOptions(max_chars=args.max_chars, oversize=args.oversize)
@@ -171,10 +174,13 @@ def run_code(args: argparse.Namespace) -> int:
                 sink.write(item[1])
                 totals["events"] += len(item[1])
             totals["articles"] += len(coded)
-            if store and coded:
-                store.add_batch(coded, coder_version=__version__)
-        if store:
-            _report_clusters(store, incremental=True)
+            if args.db and coded:
+                # Held for one batch only, so the server and other writers get their turns.
+                with _open_store(args.db) as store:
+                    store.add_batch(coded, coder_version=__version__)
+        if args.db:
+            with _open_store(args.db) as store:
+                _report_clusters(store, incremental=True)
     print(f"accord: coded {totals['articles']} article(s), {totals['events']} event(s); "
           f"{totals['rejected']} rejected", file=sys.stderr)
     return 1 if totals["rejected"] else 0
@@ -473,15 +479,16 @@ def _add_recode_parser(commands) -> None:
 def run_recode(args: argparse.Namespace) -> int:
     from accord.store import recode
 
-    with _writable_store(args.db) as store:
-        result = recode(store, batch_size=args.batch_size)
-        print(f"accord: recoded {result.recoded} article(s): {result.events_before} event(s) "
-              f"replaced by {result.events_after}", file=sys.stderr)
-        if result.without_text:
-            print(f"accord: {result.without_text} outdated article(s) stored without their "
-                  "text cannot be recoded; code them again from the source files",
-                  file=sys.stderr)
-        if result.recoded:
+    _writable_store(args.db).close()
+    result = recode(args.db, batch_size=args.batch_size)
+    print(f"accord: recoded {result.recoded} article(s): {result.events_before} event(s) "
+          f"replaced by {result.events_after}", file=sys.stderr)
+    if result.without_text:
+        print(f"accord: {result.without_text} outdated article(s) stored without their "
+              "text cannot be recoded; code them again from the source files",
+              file=sys.stderr)
+    if result.recoded:
+        with _open_store(args.db) as store:
             _report_clusters(store)
     return 0
 
