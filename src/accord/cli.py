@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_store_parser(commands)
     _add_actors_parser(commands)
     _add_serve_parser(commands)
+    _add_watch_parser(commands)
     return parser
 
 
@@ -126,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"code": run_code, "events": run_events, "top-dyads": run_top_dyads,
                 "eval": run_eval, "train": run_train, "info": run_info, "cluster": run_cluster,
                 "recode": run_recode, "dyad": run_dyad, "export": run_export,
-                "actors": run_actors, "serve": run_serve}
+                "actors": run_actors, "serve": run_serve, "watch": run_watch}
     try:
         return handlers[args.command](args)
     except (UsageError, StoreUnavailable) as error:
@@ -665,6 +666,47 @@ def run_serve(args: argparse.Namespace) -> int:
           f"({'writable' if args.allow_write else 'read-only'}; API docs at /docs)",
           file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+# ---------------------------------------------------------------- watch (the drop folder)
+
+
+def _add_watch_parser(commands: argparse._SubParsersAction) -> None:
+    watch = commands.add_parser(
+        "watch", help="code every file that lands in a folder into a store, until stopped")
+    watch.add_argument("folder", metavar="DIR", help="the drop folder (subfolders included)")
+    watch.add_argument("--db", default=DEFAULT_DB)
+    watch.add_argument("--interval", type=_positive_seconds, default=2.0,
+                       help="seconds between looks at the folder (2); a file is coded once "
+                            "it is unchanged for one interval")
+    _add_profile_argument(watch)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from error
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    from functools import partial
+
+    from accord.pipeline import code_articles
+    from accord.readers import read_inputs
+    from accord.watch import watch
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UsageError(f"no folder at {args.folder}")
+    _check_profile(args.profile)
+    _open_store(args.db).close()  # a store that cannot be written stops the start
+    watch(folder, args.db, args.interval, coder=partial(code_articles, profile=args.profile),
+          read=lambda path: read_inputs([str(path)]))
     return 0
 
 

@@ -20,6 +20,8 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -331,3 +333,97 @@ def _make_folder(path: str) -> None:
         raise StoreUnavailable(path, "a part of its path is a file, not a folder") from error
     except OSError as error:
         raise StoreUnavailable(path, f"cannot create its folder: {os_reason(error)}") from error
+
+
+# ---------------------------------------------------------------- a server's shared connection
+
+LINGER_SECONDS = 0.5
+_KEEPER_TICK = 0.1
+
+
+class SharedConnection:
+    """One connection that a server's concurrent requests share, held only while they come.
+
+    Each request borrows a cursor. The connection opens for the first request and closes
+    once no request has used it for `linger` seconds, or as soon as the last request in
+    flight ends while an accord writer waits; new requests wait at the turnstile while a
+    writer holds the queue. A dashboard burst opens the file once, and a writer waits at most
+    for the requests already running (or `linger` when the server is idle).
+    """
+
+    def __init__(self, path: str, read_only: bool, linger: float = LINGER_SECONDS,
+                 wait: float | None = None) -> None:
+        self.path = path
+        self.read_only = read_only
+        self.linger = linger
+        self.wait = wait
+        self._connection: duckdb.DuckDBPyConnection | None = None
+        self._users = 0
+        self._last_used = 0.0
+        self._closed = False
+        self._changed = threading.Condition()
+        self._keeper: threading.Thread | None = None
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for one request (DuckDB connections are not thread-safe)."""
+        cursor = self._borrow()
+        try:
+            yield cursor
+        finally:
+            try:
+                cursor.close()
+            finally:
+                self._give_back()
+
+    def _borrow(self) -> duckdb.DuckDBPyConnection:
+        # Quiet: a server answers 503 with the reason instead of writing to its log.
+        waiter = Waiter(self.path, self.wait, quiet=True)
+        wait_for_writers(self.path, waiter)
+        with self._changed:
+            if self._closed:
+                raise StoreUnavailable(self.path, "the server is shutting down")
+            if self._connection is None:
+                check_store_file(self.path)
+                self._connection = connect(self.path, self.read_only, waiter)
+                self._start_keeper()
+            self._users += 1
+            return self._connection.cursor()
+
+    def _give_back(self) -> None:
+        with self._changed:
+            self._users -= 1
+            self._last_used = time.monotonic()
+            if self._users == 0 and writer_waiting(self.path):
+                self._let_go()
+
+    def _start_keeper(self) -> None:
+        if self._keeper is None:
+            self._keeper = threading.Thread(target=self._keep, name="accord-store-keeper",
+                                            daemon=True)
+            self._keeper.start()
+
+    def _keep(self) -> None:
+        """Close the idle connection after the linger, or at once for a waiting writer."""
+        with self._changed:
+            while not self._closed:
+                self._changed.wait(_KEEPER_TICK)
+                if self._connection is None or self._users:
+                    continue
+                idle = time.monotonic() - self._last_used >= self.linger
+                if idle or writer_waiting(self.path):
+                    self._let_go()
+
+    def _let_go(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            connection.close()
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._let_go()
+            self._changed.notify_all()
+        if self._keeper is not None:
+            self._keeper.join()
+

@@ -122,11 +122,25 @@ EVENT_CLUSTER_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
     ("cluster_id", "VARCHAR NOT NULL", pa.string()),
 )
 
+# One row per version of a file `accord watch` has handled: a file is coded again only when
+# its content changes, also after a restart (accord.watch).
+WATCHED_FILE_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
+    ("path", "VARCHAR NOT NULL", pa.string()),
+    ("content_hash", "VARCHAR NOT NULL", pa.string()),
+    ("size", "BIGINT", pa.int64()),
+    ("mtime_ns", "BIGINT", pa.int64()),
+    ("articles", "INTEGER", pa.int32()),
+    ("events", "INTEGER", pa.int32()),
+    ("rejected", "VARCHAR", pa.string()),
+    ("handled_at", "TIMESTAMP", pa.timestamp("us")),
+)
+
 TABLES: dict[str, tuple[tuple[str, str, pa.DataType], ...]] = {
     "articles": ARTICLE_COLUMNS,
     "events": EVENT_COLUMNS,
     "clusters": CLUSTER_COLUMNS,
     "event_clusters": EVENT_CLUSTER_COLUMNS,
+    "watched_files": WATCHED_FILE_COLUMNS,
 }
 
 # The identity of a cluster key, as clusters store it and as events compute it.
@@ -386,6 +400,21 @@ class Store(ClosesOnExit):
                 self._con.execute(f"DELETE FROM clusters WHERE cluster_id IN ({replaced})")
             self._append("clusters", CLUSTER_COLUMNS, cluster_rows)
             self._append("event_clusters", EVENT_CLUSTER_COLUMNS, member_rows)
+
+    def add_watched_file(self, row: dict) -> None:
+        """Remember one handled version of a watched file (columns of WATCHED_FILE_COLUMNS)."""
+        row = {"handled_at": datetime.now(UTC).replace(tzinfo=None), **row}
+        with self._transaction():
+            self._append("watched_files", WATCHED_FILE_COLUMNS, [row])
+
+    def watched_files(self) -> list[dict]:
+        """Every handled version of a watched file, oldest first."""
+        if not self.has_table("watched_files"):
+            return []
+        names = [name for name, _, _ in WATCHED_FILE_COLUMNS]
+        rows = self._con.execute(
+            f"SELECT {', '.join(names)} FROM watched_files ORDER BY handled_at").fetchall()
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     # -- recoding --------------------------------------------------------------------------
 
