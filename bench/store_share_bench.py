@@ -170,7 +170,7 @@ def main() -> int:
         f"{statistics.median(waits) * 1000:.0f} ms, slowest {waits[-1] * 1000:.0f} ms; held "
         f"median {statistics.median(holds) * 1000:.0f} ms, slowest {holds[-1] * 1000:.0f} ms",
         latency_line(f"/events, {args.clients} clients alone", alone),
-        latency_line(f"/events, while writing", shared),
+        latency_line("/events, while writing", shared),
     ]
     print("\n".join(lines))
     ok = len(writes) == args.batches and all(status == 200 for status, _ in alone + shared)

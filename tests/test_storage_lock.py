@@ -15,6 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
+
+from accord import cli
+from accord.storage_lock import QUEUE_SUFFIX, StoreUnavailable
+from accord.store import Store
 from accord_processes import (
     accord_command,
     environment,
@@ -24,10 +28,6 @@ from accord_processes import (
     serving,
     write_report,
 )
-
-from accord import cli
-from accord.storage_lock import QUEUE_SUFFIX, StoreUnavailable
-from accord.store import Store
 
 SENTENCES = [
     ("BISHKEK, March 4", "Kyrgyz Foreign Minister held talks with his Chinese counterpart in "
