@@ -2,12 +2,13 @@
 
 The coder runs in a subprocess on a generated corpus of small wire reports; it is killed with
 SIGKILL once some batches are committed, then the same command runs to completion. The store
-must then hold exactly what an uninterrupted run into a fresh file holds.
+must then hold exactly what an uninterrupted run into a fresh file holds. Killed while a
+server serves the store, the writer leaves it readable, complete to its last batch, and the
+server answers throughout.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -17,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from accord.store import Store
-
-SRC = Path(__file__).resolve().parents[1] / "src"
+from accord_processes import accord_command, environment, get_json, serving
 
 # The interrupted run is the real CLI, with one line on stderr after each committed batch so
 # the test knows when rows are in (the store file is locked while the coder writes to it).
@@ -85,15 +85,6 @@ def write_corpus(folder: Path) -> None:
         (folder / f"report_{number:02d}.txt").write_text(text, encoding="utf-8")
 
 
-def accord_command(*args: str | Path) -> list[str]:
-    return [sys.executable, "-m", "accord.cli", *map(str, args)]
-
-
-def environment() -> dict[str, str]:
-    paths = [str(SRC), os.environ.get("PYTHONPATH", "")]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)}
-
-
 def kill_after_commits(command: list[str], commits: int) -> None:
     child = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                              text=True, env=environment())
@@ -151,3 +142,29 @@ def test_rerun_after_kill_9_ends_with_exactly_the_rows_of_an_uninterrupted_run(
     assert fresh["counts"]["events"] > ARTICLES // 2
     assert resumed == fresh
     assert interrupted["event_ids"] <= resumed["event_ids"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+def test_kill_9_of_a_writer_while_serving_leaves_the_store_complete_to_its_last_batch(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus)
+    db = tmp_path / "served.duckdb"
+    Store(db).close()
+    with serving(db) as base:
+        kill_after_commits(
+            [sys.executable, "-c", REPORTING_CLI, "code", str(corpus), "--db", str(db),
+             "--batch-size", BATCH],
+            commits=2,
+        )
+        status, health = get_json(f"{base}/health")
+        status_events, page = get_json(f"{base}/events?limit=500")
+    assert status == status_events == 200
+    stored = snapshot(db)
+    # Whole batches only: every article of a committed batch, with its events, none of the next.
+    assert health["articles"] == stored["counts"]["articles"]
+    assert health["articles"] >= 2 * int(BATCH) and health["articles"] % int(BATCH) == 0
+    assert page["total"] == stored["counts"]["events"] == len(stored["event_ids"])
+    articles = stored["articles"]
+    assert {digest for digest, _ in stored["event_ids"]} <= {digest for (digest,) in articles}
