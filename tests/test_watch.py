@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from accord.store import Store
-from accord.watch import is_partial_name
+from accord.watch import is_partial_name, watched_files
 from accord_processes import accord_command, environment, write_report
 
 TALKS = ("BISHKEK, March 4", "Kyrgyz Foreign Minister held talks with his Chinese counterpart in "
@@ -76,7 +76,7 @@ def store_contents(db: Path) -> tuple[set[str], list[tuple[str, str | None]]]:
         doc_ids = {row[0] for row in store.connection.execute(
             "SELECT doc_id FROM articles").fetchall()}
         handled = sorted((Path(row["path"]).name, row["rejected"])
-                         for row in store.watched_files())
+                         for row in watched_files(store))
     return doc_ids, handled
 
 

@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # pandas loads on first use: `accord dyad` starts faster with
     import pandas as pd
 
 # One entry per column: (name, DuckDB type, Arrow type used to hand rows to DuckDB in bulk).
-ARTICLE_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
+Columns = tuple[tuple[str, str, pa.DataType], ...]
+ARTICLE_COLUMNS: Columns = (
     ("doc_id", "VARCHAR NOT NULL", pa.string()),
     ("content_hash", "VARCHAR PRIMARY KEY", pa.string()),
     ("title", "VARCHAR", pa.string()),
@@ -122,25 +123,11 @@ EVENT_CLUSTER_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
     ("cluster_id", "VARCHAR NOT NULL", pa.string()),
 )
 
-# One row per version of a file `accord watch` has handled: a file is coded again only when
-# its content changes, also after a restart (accord.watch).
-WATCHED_FILE_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
-    ("path", "VARCHAR NOT NULL", pa.string()),
-    ("content_hash", "VARCHAR NOT NULL", pa.string()),
-    ("size", "BIGINT", pa.int64()),
-    ("mtime_ns", "BIGINT", pa.int64()),
-    ("articles", "INTEGER", pa.int32()),
-    ("events", "INTEGER", pa.int32()),
-    ("rejected", "VARCHAR", pa.string()),
-    ("handled_at", "TIMESTAMP", pa.timestamp("us")),
-)
-
 TABLES: dict[str, tuple[tuple[str, str, pa.DataType], ...]] = {
     "articles": ARTICLE_COLUMNS,
     "events": EVENT_COLUMNS,
     "clusters": CLUSTER_COLUMNS,
     "event_clusters": EVENT_CLUSTER_COLUMNS,
-    "watched_files": WATCHED_FILE_COLUMNS,
 }
 
 # The identity of a cluster key, as clusters store it and as events compute it.
@@ -275,8 +262,7 @@ class Store(ClosesOnExit):
 
     def _create_schema(self) -> None:
         for table, columns in TABLES.items():
-            column_sql = ", ".join(f"{name} {sql_type}" for name, sql_type, _ in columns)
-            self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({column_sql})")
+            self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_columns_sql(columns)})")
             self._add_missing_columns(table, columns)
 
     def _add_missing_columns(
@@ -401,20 +387,11 @@ class Store(ClosesOnExit):
             self._append("clusters", CLUSTER_COLUMNS, cluster_rows)
             self._append("event_clusters", EVENT_CLUSTER_COLUMNS, member_rows)
 
-    def add_watched_file(self, row: dict) -> None:
-        """Remember one handled version of a watched file (columns of WATCHED_FILE_COLUMNS)."""
-        row = {"handled_at": datetime.now(UTC).replace(tzinfo=None), **row}
+    def append_rows(self, table: str, columns: Columns, rows: list[dict]) -> None:
+        """Add rows to a table of another module's (created if missing), in one transaction."""
         with self._transaction():
-            self._append("watched_files", WATCHED_FILE_COLUMNS, [row])
-
-    def watched_files(self) -> list[dict]:
-        """Every handled version of a watched file, oldest first."""
-        if not self.has_table("watched_files"):
-            return []
-        names = [name for name, _, _ in WATCHED_FILE_COLUMNS]
-        rows = self._con.execute(
-            f"SELECT {', '.join(names)} FROM watched_files ORDER BY handled_at").fetchall()
-        return [dict(zip(names, row, strict=True)) for row in rows]
+            self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_columns_sql(columns)})")
+            self._append(table, columns, rows)
 
     # -- recoding --------------------------------------------------------------------------
 
@@ -655,6 +632,10 @@ GROUP BY actor, recipient, direction
 ORDER BY n_events DESC, actor, recipient, direction
 LIMIT ?
 """
+
+
+def _columns_sql(columns: Columns) -> str:
+    return ", ".join(f"{name} {sql_type}" for name, sql_type, _ in columns)
 
 
 def _event_filter(

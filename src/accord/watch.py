@@ -17,12 +17,28 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+import pyarrow as pa
+
 from accord.model import Article, EventRecord, Reject  # noqa: F401 - named in Outcome
 from accord.storage_lock import QUEUE_SUFFIX, StoreUnavailable
-from accord.store import Store
+from accord.store import Columns, Store
+
+# One row per version of a file handled: the latest row per path is what the watcher knows.
+WATCHED_TABLE = "watched_files"
+WATCHED_FILE_COLUMNS: Columns = (
+    ("path", "VARCHAR NOT NULL", pa.string()),
+    ("content_hash", "VARCHAR NOT NULL", pa.string()),
+    ("size", "BIGINT", pa.int64()),
+    ("mtime_ns", "BIGINT", pa.int64()),
+    ("articles", "INTEGER", pa.int32()),
+    ("events", "INTEGER", pa.int32()),
+    ("rejected", "VARCHAR", pa.string()),
+    ("handled_at", "TIMESTAMP", pa.timestamp("us")),
+)
 
 DEFAULT_INTERVAL = 2.0
 # Names a downloader, editor or copy tool gives a file it has not finished writing.
@@ -47,6 +63,16 @@ class Handled:
 
     content_hash: str
     sighting: Sighting
+
+
+def watched_files(store: Store) -> list[dict]:
+    """Every handled version of a watched file, oldest first."""
+    if not store.has_table(WATCHED_TABLE):
+        return []
+    names = [name for name, _, _ in WATCHED_FILE_COLUMNS]
+    rows = store.connection.execute(
+        f"SELECT {', '.join(names)} FROM {WATCHED_TABLE} ORDER BY handled_at").fetchall()
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def is_partial_name(name: str) -> bool:
@@ -113,7 +139,7 @@ class DropFolder:
         with Store(db) as store:
             self.handled = {self._key(Path(row["path"])): Handled(
                 row["content_hash"], Sighting(row["size"], row["mtime_ns"]))
-                for row in store.watched_files()}
+                for row in watched_files(store)}
 
     def _key(self, path: Path) -> str:
         return str(path.resolve())
@@ -166,10 +192,10 @@ class DropFolder:
         with Store(self.db) as store:
             added, already = store.add_batch(coded, coder_version=_version()) if coded else (0, 0)
             rejected = "; ".join(reject.reason for reject in rejects) or None
-            store.add_watched_file({"path": self._key(path), "content_hash": digest,
-                                    "size": sighting.size, "mtime_ns": sighting.mtime_ns,
-                                    "articles": len(coded), "events": events,
-                                    "rejected": rejected})
+            store.append_rows(WATCHED_TABLE, WATCHED_FILE_COLUMNS, [{
+                "path": self._key(path), "content_hash": digest, "size": sighting.size,
+                "mtime_ns": sighting.mtime_ns, "articles": len(coded), "events": events,
+                "rejected": rejected, "handled_at": datetime.now(UTC).replace(tzinfo=None)}])
         return self._describe(path, len(coded), events, already, rejects)
 
     def _describe(self, path: Path, articles: int, events: int, already: int,
