@@ -275,3 +275,24 @@ def test_the_store_error_names_the_store_and_the_reason(tmp_path: Path) -> None:
     assert raised.value.path.endswith("story.txt")
     assert str(raised.value) == (f"store {tmp_path / 'story.txt'}: not a DuckDB store "
                                  "(a file of another kind)")
+
+
+def test_the_server_answers_503_with_the_reason_while_a_writer_holds_past_the_bound(
+    store_with_events: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from accord.server import create_app
+
+    monkeypatch.setenv("ACCORD_STORE_WAIT", "0.5")
+    with TestClient(create_app(store_with_events)) as client:
+        assert client.get("/events").json()["total"] == 1
+        holder = hold(store_with_events, "write", 20)  # gets the file from the idle server
+        try:
+            busy = client.get("/events")
+        finally:
+            holder.kill()
+            holder.wait(timeout=30)
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
+        assert busy.json()["detail"].startswith(f"store {store_with_events}: an accord writer")
+        assert client.get("/events").json()["total"] == 1  # and serves again once it is gone
