@@ -200,6 +200,15 @@ BAD_INVOCATIONS: list[tuple[str, str]] = [
     ("serve --db {missing}", "--db"),
     ("serve --db=", "--db"),
     ("serve --db {store} --max-body-bytes 0", "--max-body-bytes"),
+    # watch
+    ("watch", "DIR"),
+    ("watch {missing}", "DIR"),
+    ("watch {story}", "DIR"),
+    ("watch {dir} --interval 0", "--interval"),
+    ("watch {dir} --interval soon", "--interval"),
+    ("watch {dir} --db=", "--db"),
+    ("watch {dir} --db {text}", "--db"),
+    ("watch {dir} --profile huge", "--profile"),
     # actors
     ("actors", "SUBCOMMAND"),
     ("actors lookup", "NAME"),
@@ -234,7 +243,7 @@ def _argv(template: str, paths: dict[str, str]) -> list[str]:
 def test_the_table_covers_every_command_with_sixty_cases_or_more():
     commands = {template.split()[0] for template, _ in BAD_INVOCATIONS if template}
     assert commands >= {"code", "events", "top-dyads", "dyad", "cluster", "recode", "export",
-                        "serve", "actors", "eval", "train", "info"}
+                        "serve", "watch", "actors", "eval", "train", "info"}
     assert len(BAD_INVOCATIONS) >= 60
 
 
@@ -269,7 +278,7 @@ def test_a_real_process_prints_one_line_and_no_traceback(argv, named, paths):
 
 # ---------------------------------------------------------------- random argument lists
 
-WORDS = ["code", "events", "top-dyads", "dyad", "cluster", "recode", "export", "serve",
+WORDS = ["code", "events", "top-dyads", "dyad", "cluster", "recode", "export", "serve", "watch",
          "actors", "lookup", "eval", "train", "info", "plv", "plover", "--db", "--out",
          "--format", "--limit", "--type", "--actor", "--recipient", "--port", "--host",
          "--model", "--profile", "--cv", "--data", "--rejects", "--force", "--engine",
@@ -279,7 +288,8 @@ WORDS = ["code", "events", "top-dyads", "dyad", "cluster", "recode", "export", "
          "notes.txt", "folder", "folder/", "gold.tsv", "missing.txt", "out.csv", "out/",
          "2021-09-16", "--help", "--version", "é\u0301", "\x00", "taken.jsonl", "fake.duckdb",
          "full", "--clustered", "--directed", "--freq", "week", "--cv", "--marked",
-         "--replace-packaged", "--allow-write", "--max-chars", "--batch-size", "--seed"]
+         "--replace-packaged", "--allow-write", "--max-chars", "--batch-size", "--seed",
+         "--interval", "0.5"]
 
 
 @pytest.fixture
@@ -289,6 +299,7 @@ def stubbed_work(monkeypatch):
     import uvicorn
 
     import accord.store
+    import accord.watch
     from accord import cli_code
 
     reached = []
@@ -301,6 +312,7 @@ def stubbed_work(monkeypatch):
         monkeypatch.setattr(cli_code, name, body)
     monkeypatch.setattr(uvicorn, "run", body)
     monkeypatch.setattr(accord.store, "recode", lambda *a, **k: accord.store.RecodeResult())
+    monkeypatch.setattr(accord.watch, "watch", body)
     return reached
 
 

@@ -21,7 +21,9 @@ from accord.cli_checks import (
     non_negative_int,
     port_number,
     positive_int,
+    positive_seconds,
 )
+from accord.storage_lock import StoreUnavailable
 
 DEFAULT_DB = "accord.duckdb"
 STORE_BATCH = 64
@@ -38,6 +40,7 @@ commands:
   recode      code again stored articles whose coder or knowledge changed
   export      write stored events as JSONL, CSV, Parquet or GDELT-style TSV
   serve       the HTTP API and dashboard over a store
+  watch       code every file that lands in a folder into a store, until stopped
   actors      how a name, title or phrase resolves to a code and sector
   eval        score the coder against gold data (PLV or PLOVER records)
   train       train the event-type model from gold files
@@ -68,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      help=argparse.SUPPRESS)
     for add in (_add_code, _add_events, _add_top_dyads, _add_dyad, _add_cluster, _add_recode,
-                _add_export, _add_serve, _add_actors, _add_eval, _add_train, _add_info):
+                _add_export, _add_serve, _add_watch, _add_actors, _add_eval, _add_train,
+                _add_info):
         add(commands)
     return parser
 
@@ -219,6 +223,17 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
                        help="larger request bodies get 413 (default: 1,000,000)")
 
 
+def _add_watch(commands: argparse._SubParsersAction) -> None:
+    watch = _command(commands, "watch", "code every file that lands in a folder into a store, "
+                                        "until stopped")
+    watch.add_argument("folder", metavar="DIR", help="the drop folder (subfolders included)")
+    _add_db(watch, "the store to code into")
+    watch.add_argument("--interval", type=positive_seconds, default=2.0, metavar="SECONDS",
+                       help="seconds between looks at the folder; a file is coded once it is "
+                            "unchanged for one interval")
+    _add_profile(watch)
+
+
 def _add_actors(commands: argparse._SubParsersAction) -> None:
     actors = _command(commands, "actors", "actor knowledge: how names resolve")
     actor_commands = actors.add_subparsers(dest="actors_command", required=True,
@@ -286,7 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stop.code if isinstance(stop.code, int) else 0
     try:
         return _handler(args.command)(args)
-    except UsageError as error:
+    except (UsageError, StoreUnavailable) as error:
+        # The one place a usage error or a store that cannot be opened or written ends a run.
         print(f"accord: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
@@ -310,7 +326,7 @@ def _handler(command: str):
             "top-dyads": cli_store.run_top_dyads, "dyad": cli_store.run_dyad,
             "cluster": cli_store.run_cluster, "recode": cli_store.run_recode,
             "export": cli_store.run_export, "serve": cli_store.run_serve,
-            "actors": cli_store.run_actors}[command]
+            "watch": cli_code.run_watch, "actors": cli_store.run_actors}[command]
 
 
 __all__ = ["DEFAULT_DB", "STORE_BATCH", "UsageError", "build_parser", "main"]

@@ -44,6 +44,16 @@ port_number = _whole_number(1, 65535, "a TCP port is 1 to 65535")
 folds = _whole_number(2, None, "cross-validation needs 2 folds or more")
 
 
+def positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
+    return value
+
+
 def _int(text: str) -> int:
     try:
         return int(text)
@@ -189,6 +199,13 @@ def existing_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
     """(inputs that exist or are stdin, inputs that do not exist)."""
     missing = [p for p in paths if p != "-" and ("\x00" in p or not Path(p).exists())]
     return [p for p in paths if p not in missing], missing
+
+
+def input_folder(path: str, option: str) -> None:
+    location = _named(path, option)
+    if not location.is_dir():
+        reason = "is a file, not a folder" if location.exists() else "no such folder"
+        raise UsageError(f"{option} {path}: {reason}")
 
 
 def input_file(path: str, option: str) -> None:

@@ -103,7 +103,8 @@ def _code(args: argparse.Namespace, inputs: list[str], missing: list[str]) -> in
             remove_parquet_parts(Path(args.out))
         sink = stack.enter_context(EventOutput(
             args.out, args.format, echo=args.db is None or args.out is not None))
-        store = stack.enter_context(open_store(args.db)) if args.db else None
+        if args.db:
+            open_store(args.db).close()  # a store that cannot be written stops the run first
         options = ReadOptions(max_chars=args.max_chars, oversize=args.oversize)
         results = stack.enter_context(scale.coded(
             read_inputs(inputs, stdin=sys.stdin, options=options), engine=args.engine,
@@ -119,10 +120,13 @@ def _code(args: argparse.Namespace, inputs: list[str], missing: list[str]) -> in
                 sink.write(*item)
                 totals["events"] += len(item[1])
             totals["articles"] += len(coded)
-            if store and coded:
-                store.add_batch(coded, coder_version=__version__)
-        if store:
-            report_clusters(store, incremental=True)
+            if args.db and coded:
+                # Held for one batch only, so the server and other writers get their turns.
+                with open_store(args.db) as store:
+                    store.add_batch(coded, coder_version=__version__)
+        if args.db:
+            with open_store(args.db) as store:
+                report_clusters(store, incremental=True)
     print(f"accord: coded {totals['articles']} article(s), {totals['events']} event(s); "
           f"{totals['rejected']} rejected", file=sys.stderr)
     return 1 if totals["rejected"] else 0
@@ -141,16 +145,10 @@ def _report_reject(reject: Reject, rejects_file: TextIO | None) -> None:
 
 
 def open_store(path: str, read_only: bool = False):
-    """The store at `path`; one that cannot be opened is a usage error naming it."""
-    import duckdb
-
+    """The store at `path`; one that cannot be opened raises `StoreUnavailable` (exit 2)."""
     from accord.store import Store
 
-    try:
-        return Store(path, read_only=read_only)
-    except (duckdb.Error, OSError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise UsageError(f"--db {path}: cannot open the store: {reason}") from None
+    return Store(path, read_only=read_only)
 
 
 def report_clusters(store, window_days: int | None = None, incremental: bool = False) -> None:
@@ -159,6 +157,26 @@ def report_clusters(store, window_days: int | None = None, incremental: bool = F
     summary = update_clusters(store) if incremental else rebuild_clusters(store, window_days)
     print(f"accord: {summary.events} stored event(s) in {summary.clusters} cluster(s) "
           f"(window {summary.window_days} day(s))", file=sys.stderr)
+
+
+# ---------------------------------------------------------------- watch (the drop folder)
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    check.input_folder(args.folder, "DIR")
+    check.store_to_write(args.db)
+    _check_profile(args.profile)
+    from functools import partial
+
+    from accord.pipeline import code_articles
+    from accord.readers import read_inputs
+    from accord.watch import watch
+
+    open_store(args.db).close()  # a store that cannot be written stops the start
+    watch(Path(args.folder), args.db, args.interval,
+          coder=partial(code_articles, profile=args.profile),
+          read=lambda path: read_inputs([str(path)]))
+    return 0
 
 
 # ---------------------------------------------------------------- eval

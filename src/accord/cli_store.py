@@ -127,15 +127,17 @@ def run_cluster(args: argparse.Namespace) -> int:
 def run_recode(args: argparse.Namespace) -> int:
     from accord.store import recode
 
-    with _store_to_write(args.db) as store:
-        result = recode(store, batch_size=args.batch_size)
-        print(f"accord: recoded {result.recoded} article(s): {result.events_before} event(s) "
-              f"replaced by {result.events_after}", file=sys.stderr)
-        if result.without_text:
-            print(f"accord: {result.without_text} outdated article(s) stored without their "
-                  "text cannot be recoded; code them again from the source files",
-                  file=sys.stderr)
-        if result.recoded:
+    _store_to_write(args.db).close()  # a store that cannot be written stops the run first
+    # Given the path, recode holds the store only while a batch is read or written.
+    result = recode(args.db, batch_size=args.batch_size)
+    print(f"accord: recoded {result.recoded} article(s): {result.events_before} event(s) "
+          f"replaced by {result.events_after}", file=sys.stderr)
+    if result.without_text:
+        print(f"accord: {result.without_text} outdated article(s) stored without their "
+              "text cannot be recoded; code them again from the source files",
+              file=sys.stderr)
+    if result.recoded:
+        with open_store(args.db) as store:
             report_clusters(store)
     return 0
 
