@@ -23,6 +23,7 @@ from accord.cli_checks import (
     positive_int,
     positive_seconds,
 )
+from accord.queries import UnknownValue
 from accord.storage_lock import StoreUnavailable
 
 DEFAULT_DB = "accord.duckdb"
@@ -301,8 +302,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stop.code if isinstance(stop.code, int) else 0
     try:
         return _handler(args.command)(args)
-    except (UsageError, StoreUnavailable) as error:
-        # The one place a usage error or a store that cannot be opened or written ends a run.
+    except (UsageError, UnknownValue, StoreUnavailable) as error:
+        # The one place a usage error (a code or type no table knows is one) or a store that
+        # cannot be opened or written ends a run.
         print(f"accord: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:

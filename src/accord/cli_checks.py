@@ -2,8 +2,9 @@
 
 Owns what makes an invocation a usage error (exit 2): empty or misplaced paths, outputs that
 would go nowhere or replace something, stores that are not stores, numbers out of range, a busy
-port, codes and types no table knows. Each failure is one `UsageError` line naming the argument
-and the reason. Nothing here imports spaCy, the model or DuckDB: a bad invocation fails fast.
+port. (Codes and types no table knows raise accord.queries' `UnknownValue`, which the CLI
+treats the same way.) Each failure is one line naming the argument and the reason. Nothing
+here imports spaCy, the model or DuckDB: a bad invocation fails fast.
 """
 
 from __future__ import annotations
@@ -235,41 +236,7 @@ def port_is_free(host: str, port: int) -> None:
                              f"({error.strerror}); is another server running there?") from None
 
 
-# ---------------------------------------------------------------- codes and types
-
-
-def actor_code(value: str | None, option: str) -> str | None:
-    from accord.queries import UnknownValue
-    from accord.queries import actor_code as resolve
-
-    if value is None:
-        return None
-    try:
-        return resolve(value, option)
-    except UnknownValue as error:
-        raise UsageError(str(error)) from None
-
-
-def event_types(value: str | None, option: str = "--type") -> tuple[str, ...] | None:
-    from accord.queries import UnknownValue
-    from accord.queries import event_types as resolve
-
-    if value is None:
-        return None
-    try:
-        return resolve(value, option)
-    except UnknownValue as error:
-        raise UsageError(str(error)) from None
-
-
-def dyad_codes(a: str, b: str) -> tuple[str, str]:
-    from accord.queries import UnknownValue
-    from accord.queries import dyad_codes as resolve
-
-    try:
-        return resolve(a, b)
-    except UnknownValue as error:
-        raise UsageError(str(error)) from None
+# ---------------------------------------------------------------- models
 
 
 def model_file(path: str | None, profile: str, option: str = "--model") -> None:

@@ -40,9 +40,12 @@ def _store_to_write(path: str):
 
 
 def run_events(args: argparse.Namespace) -> int:
-    actor = check.actor_code(args.actor, "--actor")
-    recipient = check.actor_code(args.recipient, "--recipient")
-    check.event_types(args.event_type)
+    from accord.queries import actor_code, event_types
+
+    actor = actor_code(args.actor, "--actor") if args.actor is not None else None
+    recipient = actor_code(args.recipient, "--recipient") if args.recipient is not None else None
+    if args.event_type is not None:
+        event_types(args.event_type, "--type")
     with _store_to_read(args.db) as store:
         records = store.events(actor=actor, recipient=recipient,
                                event_type=args.event_type, limit=args.limit)
@@ -86,8 +89,9 @@ def run_top_dyads(args: argparse.Namespace) -> int:
 
 def run_dyad(args: argparse.Namespace) -> int:
     from accord.analyse import DYAD_COLUMNS, dyad_rows
+    from accord.queries import dyad_codes
 
-    a, b = check.dyad_codes(args.a, args.b)
+    a, b = dyad_codes(args.a, args.b)
     with _store_to_read(args.db) as store:
         if args.clustered and not store.has_table("clusters"):
             raise UsageError(f"--clustered: no clusters in {args.db} yet (build them: "
