@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--scheduler", metavar="ADDRESS",
                       help="with --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786")
     _add_profile_argument(code)
+    _add_quiet_argument(code)
 
     events = commands.add_parser("events", help="read stored events back")
     events.add_argument("--db", default=DEFAULT_DB)
@@ -102,6 +103,26 @@ def _add_profile_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=["fast", "accurate"], default="fast",
                         help="event-type model: fast (default) or accurate (adds a sentence "
                              "encoder; slower, see docs/benchmarks.md)")
+
+
+def _add_quiet_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress display and no summary on stderr (rejects and "
+                             "errors are still named)")
+
+
+def _progress(label: str, args: argparse.Namespace, inputs: Sequence[str] = (), options=None):
+    """The run's progress display on stderr, with the inputs' estimated size as its total."""
+    from accord.progress import RunProgress, estimate_inputs
+
+    total = estimate_inputs(inputs, options) if inputs and not args.quiet else None
+    return RunProgress(label, total, quiet=args.quiet)
+
+
+def _say(args: argparse.Namespace, message: str) -> None:
+    """A summary line on stderr, unless --quiet."""
+    if not getattr(args, "quiet", False):
+        print(f"accord: {message}", file=sys.stderr)
 
 
 def _check_profile(profile: str, needs_model: bool = True) -> None:
@@ -157,9 +178,11 @@ def run_code(args: argparse.Namespace) -> int:
         rejects_file = (stack.enter_context(open(args.rejects, "w", encoding="utf-8"))
                         if args.rejects else None)
         options = ReadOptions(max_chars=args.max_chars, oversize=args.oversize)
+        progress = stack.enter_context(_progress("coding", args, args.inputs, options))
         results = stack.enter_context(scale.coded(
             read_inputs(args.inputs, stdin=sys.stdin, options=options), engine=args.engine,
-            workers=args.workers, scheduler=args.scheduler, profile=args.profile))
+            workers=args.workers, scheduler=args.scheduler, profile=args.profile,
+            progress=progress))
         for batch in _batches(results, args.batch_size):
             coded = []
             for item in batch:
@@ -173,10 +196,11 @@ def run_code(args: argparse.Namespace) -> int:
             totals["articles"] += len(coded)
             if store and coded:
                 store.add_batch(coded, coder_version=__version__)
+        progress.close()  # before the summary lines, so they do not land on the bar
         if store:
-            _report_clusters(store, incremental=True)
-    print(f"accord: coded {totals['articles']} article(s), {totals['events']} event(s); "
-          f"{totals['rejected']} rejected", file=sys.stderr)
+            _report_clusters(store, incremental=True, args=args)
+    _say(args, f"coded {totals['articles']} article(s), {totals['events']} event(s); "
+         f"{totals['rejected']} rejected")
     return 1 if totals["rejected"] else 0
 
 
@@ -437,12 +461,13 @@ def _writable_store(path: str):
     return _open_store(path)
 
 
-def _report_clusters(store, window_days: int | None = None, incremental: bool = False) -> None:
+def _report_clusters(store, window_days: int | None = None, incremental: bool = False,
+                     args: argparse.Namespace | None = None) -> None:
     from accord.analyse import rebuild_clusters, update_clusters
 
     summary = update_clusters(store) if incremental else rebuild_clusters(store, window_days)
-    print(f"accord: {summary.events} stored event(s) in {summary.clusters} cluster(s) "
-          f"(window {summary.window_days} day(s))", file=sys.stderr)
+    _say(args, f"{summary.events} stored event(s) in {summary.clusters} cluster(s) "
+         f"(window {summary.window_days} day(s))")
 
 
 def _add_cluster_parser(commands) -> None:
@@ -468,21 +493,23 @@ def _add_recode_parser(commands) -> None:
     recode.add_argument("--db", default=DEFAULT_DB)
     recode.add_argument("--batch-size", type=_positive_int, default=STORE_BATCH,
                         help=f"articles replaced per transaction ({STORE_BATCH})")
+    _add_quiet_argument(recode)
 
 
 def run_recode(args: argparse.Namespace) -> int:
     from accord.store import recode
 
-    with _writable_store(args.db) as store:
-        result = recode(store, batch_size=args.batch_size)
-        print(f"accord: recoded {result.recoded} article(s): {result.events_before} event(s) "
-              f"replaced by {result.events_after}", file=sys.stderr)
+    with _writable_store(args.db) as store, _progress("recoding", args) as progress:
+        result = recode(store, batch_size=args.batch_size, progress=progress)
+        progress.close()
+        _say(args, f"recoded {result.recoded} article(s): {result.events_before} event(s) "
+             f"replaced by {result.events_after}")
         if result.without_text:
             print(f"accord: {result.without_text} outdated article(s) stored without their "
                   "text cannot be recoded; code them again from the source files",
                   file=sys.stderr)
         if result.recoded:
-            _report_clusters(store)
+            _report_clusters(store, args=args)
     return 0
 
 

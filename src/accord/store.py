@@ -26,6 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from accord.model import Actor, Article, EventRecord, Reject
+from accord.progress import RunProgress, tracked
 
 if TYPE_CHECKING:  # pandas loads on first use: `accord dyad` starts faster without it
     import pandas as pd
@@ -127,15 +128,6 @@ TABLES: dict[str, tuple[tuple[str, str, pa.DataType], ...]] = {
     "clusters": CLUSTER_COLUMNS,
     "event_clusters": EVENT_CLUSTER_COLUMNS,
 }
-
-# The identity of a cluster key, as clusters store it and as events compute it.
-EVENT_KEY_SQL = """event, list_sort(list_distinct(actor_codes)) AS actor_set,
-    list_sort(list_distinct(recipient_codes)) AS recipient_set,
-    coalesce(negated, false) AS negated, coalesce(hypothetical, false) AS hypothetical"""
-CLUSTERS_WITH_KEYS_SQL = """SELECT c.cluster_id FROM clusters c JOIN {keys} k
-    ON c.event = k.event AND c.actor_codes = k.actor_set
-    AND c.recipient_codes = k.recipient_set AND c.negated = k.negated
-    AND c.hypothetical = k.hypothetical"""
 
 # Columns whose content is nested JSON; the flat DataFrame view leaves them out.
 NESTED_EVENT_COLUMNS = frozenset({"actor", "recipient", "event_loc", "record"})
@@ -327,18 +319,20 @@ class Store(ClosesOnExit):
         }
 
     def replace_clusters(
-        self, cluster_rows: list[dict], member_rows: list[dict], keys_table: str | None = None
+        self, cluster_rows: list[dict], member_rows: list[dict],
+        replaced: Sequence[str] | None = None,
     ) -> None:
         """Swap cluster contents for new ones, all or nothing: every cluster, or only the
-        clusters whose key (type, actor set, recipient set, flags) is in `keys_table`."""
+        clusters with the `replaced` ids (and whichever the new rows overwrite)."""
         with self._transaction():
-            if keys_table is None:
+            if replaced is None:
                 self._con.execute("DELETE FROM event_clusters")
                 self._con.execute("DELETE FROM clusters")
             else:
-                replaced = CLUSTERS_WITH_KEYS_SQL.format(keys=keys_table)
-                self._con.execute(f"DELETE FROM event_clusters WHERE cluster_id IN ({replaced})")
-                self._con.execute(f"DELETE FROM clusters WHERE cluster_id IN ({replaced})")
+                ids = sorted({*replaced, *(row["cluster_id"] for row in cluster_rows)})
+                for table in ("event_clusters", "clusters"):
+                    self._con.execute(
+                        f"DELETE FROM {table} WHERE list_contains(?, cluster_id)", [ids])
             self._append("clusters", CLUSTER_COLUMNS, cluster_rows)
             self._append("event_clusters", EVENT_CLUSTER_COLUMNS, member_rows)
 
@@ -507,10 +501,12 @@ def recode(
     batch_size: int = 64,
     coder_version: str | None = None,
     knowledge: str | None = None,
+    progress: RunProgress | None = None,
 ) -> RecodeResult:
     """Code again only the articles whose coder version or knowledge differ from the current
     ones, replacing their events one transaction per batch (a crash loses at most a batch,
-    and the next run picks up the articles still marked with the old version)."""
+    and the next run picks up the articles still marked with the old version). `progress`
+    counts the articles coded, out of the outdated ones."""
     from accord import __version__
 
     if coder is None:
@@ -519,10 +515,13 @@ def recode(
     knowledge = knowledge or knowledge_id()
     hashes, without_text = store.stale_hashes(coder_version, knowledge)
     result = RecodeResult(without_text=without_text)
+    if progress is not None:
+        progress.set_total(len(hashes))
     for start in range(0, len(hashes), batch_size):
         chunk = hashes[start : start + batch_size]
         result.events_before += store.event_count(chunk)
-        coded = [item for item in coder(store.stored_articles(chunk)) if isinstance(item, tuple)]
+        outcomes = tracked(coder(store.stored_articles(chunk)), progress)
+        coded = [item for item in outcomes if isinstance(item, tuple)]
         result.recoded += store.replace_batch(coded, coder_version, knowledge)
         result.events_after += sum(len(events) for _, events in coded)
     return result
