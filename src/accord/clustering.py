@@ -401,24 +401,34 @@ _MENTION_COLUMNS = """e.content_hash, e.event_id, e.event, e.date, e.actor_codes
 
 _MENTIONS_SQL = f"SELECT {_MENTION_COLUMNS} FROM events e JOIN articles a USING (content_hash)"
 
-_UNCLUSTERED_SQL = _MENTIONS_SQL + """
-WHERE NOT EXISTS (SELECT 1 FROM event_clusters m
-                  WHERE m.content_hash = e.content_hash AND m.event_id = e.event_id)"""
+_UNCLUSTERED_SQL = f"""
+WITH candidates AS MATERIALIZED (
+    SELECT content_hash, event_id FROM events WHERE rowid >= $first_row),
+unclustered AS (
+    SELECT c.* FROM candidates c LEFT JOIN event_clusters m USING (content_hash, event_id)
+    WHERE m.cluster_id IS NULL)
+SELECT {_MENTION_COLUMNS} FROM unclustered u JOIN events e USING (content_hash, event_id)
+JOIN articles a USING (content_hash)"""
 
-# Every event of a key dated within its span, with its stored cluster if it has one. The
-# cheap conditions (type, date) come first so the key's lists are compared on few rows.
+# The stored mentions of each span's key dated within it, with their stored cluster: read
+# through the clusters table, which holds each key as it is compared here, so no list of codes
+# is sorted per stored event.
 _SPAN_SQL = f"""
-WITH candidates AS (
-    SELECT e.*, s.span FROM events e JOIN _spans s
-        ON e.event = s.event AND e.date >= s.lo AND e.date <= s.hi
-        AND coalesce(e.negated, false) = s.negated
-        AND coalesce(e.hypothetical, false) = s.hypothetical
+WITH touching AS (
+    SELECT s.span, c.cluster_id FROM clusters c JOIN _spans s
+        ON c.event = s.event AND c.actor_codes = s.actor_set
+        AND c.recipient_codes = s.recipient_set AND c.negated = s.negated
+        AND c.hypothetical = s.hypothetical
+    WHERE c.last_date >= s.lo AND c.first_date <= s.hi
+),
+members AS MATERIALIZED (
+    SELECT t.span, m.content_hash, m.event_id, m.cluster_id AS stored_cluster
+    FROM event_clusters m JOIN touching t USING (cluster_id)
 )
-SELECT {_MENTION_COLUMNS}, e.span, m.cluster_id AS stored_cluster
-FROM candidates e JOIN _spans s USING (span) JOIN articles a USING (content_hash)
-LEFT JOIN event_clusters m USING (content_hash, event_id)
-WHERE list_sort(list_distinct(e.actor_codes)) = s.actor_set
-  AND list_sort(list_distinct(e.recipient_codes)) = s.recipient_set
+SELECT {_MENTION_COLUMNS}, k.span, k.stored_cluster
+FROM members k JOIN events e USING (content_hash, event_id) JOIN articles a USING (content_hash)
+JOIN _spans s ON s.span = k.span
+WHERE e.date >= s.lo AND e.date <= s.hi
 """
 
 
@@ -453,7 +463,7 @@ def update_clusters(store: Store) -> ClusterSummary:
     close reports carries the change on; the result equals a full rebuild.
     """
     window_days = stored_window(store)
-    new = _fetch_mentions(store, _UNCLUSTERED_SQL)
+    new = _unclustered(store)
     by_key: dict[tuple, list[Mention]] = defaultdict(list)
     clusters: list[Cluster] = []
     for mention in new:
@@ -474,6 +484,23 @@ def update_clusters(store: Store) -> ClusterSummary:
     return ClusterSummary(int(total[0]), int(total[1]), window_days)
 
 
+def _unclustered(store: Store) -> list[Mention]:
+    """The stored events without a cluster. Memberships only exist for stored events (they
+    are deleted with their events), so their count is known at once; they are looked for
+    among the latest rows first, where a batch just stored lies, and everywhere if that
+    does not find them all."""
+    (events, members, last_row), = store.connection.execute(
+        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM event_clusters), "
+        "(SELECT max(rowid) FROM events)").fetchall()
+    pending = events - members
+    if pending <= 0:
+        return []
+    recent = _fetch_mentions(store, _UNCLUSTERED_SQL, {"first_row": last_row - 2 * pending - 64})
+    if len(recent) == pending:
+        return recent
+    return _fetch_mentions(store, _UNCLUSTERED_SQL, {"first_row": 0})
+
+
 def _span_updates(store: Store, by_key: dict[tuple, list[Mention]], window_days: int
                   ) -> Iterable[SpanUpdate]:
     """One update per key, each read over a span that grows until the sweep settles."""
@@ -488,7 +515,8 @@ def _span_updates(store: Store, by_key: dict[tuple, list[Mention]], window_days:
     while spans:
         fetched = _fetch_spans(store, spans)
         for key, (first, last) in list(spans.items()):
-            mentions, stored = fetched.get(key, ([], {}))
+            mentions, stored = fetched[key]
+            mentions = mentions + by_key[key]
             complete = last >= last_day
             update = recluster_span(mentions, stored, window_days, complete)
             if update is not None:
@@ -531,8 +559,8 @@ def _fetch_spans(store: Store, spans: dict[tuple, tuple[date, date]]
     return fetched
 
 
-def _fetch_mentions(store: Store, sql: str) -> list[Mention]:
-    cursor = store.connection.execute(sql)
+def _fetch_mentions(store: Store, sql: str, params: dict | None = None) -> list[Mention]:
+    cursor = store.connection.execute(sql, params or {})
     names = [column[0] for column in cursor.description]
     return [_mention_from_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 

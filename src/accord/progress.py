@@ -63,6 +63,8 @@ class RunProgress:
             self._bar.refresh()
 
     def advance(self, articles: int = 0, events: int = 0, rejected: int = 0) -> None:
+        if self.terminal and self._bar is None:
+            self._open_bar()  # shows 0 done before this first advance
         self.articles += articles
         self.events += events
         self.rejected += rejected
@@ -93,14 +95,15 @@ class RunProgress:
             self._bar.close()
             self._bar = None
 
-    def _show_bar(self, done: int) -> None:
-        if self._bar is None:
-            from tqdm import tqdm
+    def _open_bar(self) -> None:
+        from tqdm import tqdm
 
-            # leave=False: the command's own summary line replaces the bar when the run ends.
-            self._bar = tqdm(total=self.total, desc=f"accord: {self.label}", unit=" article",
-                             file=self.stream, leave=False, dynamic_ncols=True, mininterval=0.5,
-                             smoothing=0.1, postfix=self._counts())
+        # leave=False: the command's own summary line replaces the bar when the run ends.
+        self._bar = tqdm(total=self.total, desc=f"accord: {self.label}", unit=" article",
+                         file=self.stream, leave=False, dynamic_ncols=True, mininterval=0.5,
+                         smoothing=0.1, postfix=self._counts())
+
+    def _show_bar(self, done: int) -> None:
         self._bar.set_postfix_str(self._counts(), refresh=False)
         self._bar.update(done)
 
