@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # before a
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import accord  # noqa: E402
-from accord.analyse import rebuild_clusters, update_clusters  # noqa: E402
+from accord.cluster_tables import rebuild_clusters, update_clusters  # noqa: E402
 from accord.store import Store  # noqa: E402
 from bench_record import record_benchmark  # noqa: E402
 

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord.clustering import Mention, Place, cluster_mentions, rebuild_clusters, update_clusters
+from accord.cluster_tables import rebuild_clusters, update_clusters
+from accord.clustering import Mention, Place, cluster_mentions
 from accord.model import Location
 from accord.store import Store
 from test_analyse import _cluster_table, event, memberships, one_each, store_reports

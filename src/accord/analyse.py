@@ -2,7 +2,8 @@
 
 Owns the per-period dyad series (raw and clustered), the event and cluster listings the HTTP
 API pages through, and `EventDatabase`, the Python surface returned by `accord.open`. The
-clusters themselves are built in `accord.clustering`; its entry points are re-exported here.
+clusters are built by `accord.clustering` and `accord.cluster_tables`; the entry points are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import duckdb
 import pyarrow as pa
 
-from accord.clustering import (
+from accord.cluster_tables import (
     DEFAULT_WINDOW_DAYS,
     ClusterSummary,
     rebuild_clusters,

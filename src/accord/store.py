@@ -211,6 +211,9 @@ class Store(ClosesOnExit):
             column_sql = ", ".join(f"{name} {sql_type}" for name, sql_type, _ in columns)
             self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({column_sql})")
             self._add_missing_columns(table, columns)
+        # Updating clusters looks up a few events' memberships by article (accord.cluster_tables).
+        self._con.execute("CREATE INDEX IF NOT EXISTS event_clusters_by_article "
+                          "ON event_clusters (content_hash)")
 
     def _add_missing_columns(
         self, table: str, columns: tuple[tuple[str, str, pa.DataType], ...]
@@ -320,21 +323,30 @@ class Store(ClosesOnExit):
 
     def replace_clusters(
         self, cluster_rows: list[dict], member_rows: list[dict],
-        replaced: Sequence[str] | None = None,
+        replaced: Sequence[tuple[str, str]] | None = None,
     ) -> None:
         """Swap cluster contents for new ones, all or nothing: every cluster, or only the
-        clusters with the `replaced` ids (and whichever the new rows overwrite)."""
+        clusters named in `replaced`, (cluster id, content hash of a member) pairs that cover
+        each replaced cluster's members, and whichever the new rows overwrite."""
         with self._transaction():
             if replaced is None:
                 self._con.execute("DELETE FROM event_clusters")
                 self._con.execute("DELETE FROM clusters")
             else:
-                ids = sorted({*replaced, *(row["cluster_id"] for row in cluster_rows)})
-                for table in ("event_clusters", "clusters"):
-                    self._con.execute(
-                        f"DELETE FROM {table} WHERE list_contains(?, cluster_id)", [ids])
+                self._delete_clusters(replaced, [row["cluster_id"] for row in cluster_rows])
             self._append("clusters", CLUSTER_COLUMNS, cluster_rows)
             self._append("event_clusters", EVENT_CLUSTER_COLUMNS, member_rows)
+
+    def _delete_clusters(self, replaced: Sequence[tuple[str, str]], overwritten: list[str]
+                         ) -> None:
+        # Short literal IN lists, so DuckDB finds the rows through the indexes on
+        # event_clusters.content_hash and clusters.cluster_id instead of reading the tables.
+        ids = sorted({cluster_id for cluster_id, _ in replaced} | set(overwritten))
+        for chunk in _chunks(sorted({digest for _, digest in replaced})):
+            self._con.execute(f"DELETE FROM event_clusters WHERE content_hash IN ({chunk}) "
+                              "AND list_contains(?, cluster_id)", [ids])
+        for chunk in _chunks(ids):
+            self._con.execute(f"DELETE FROM clusters WHERE cluster_id IN ({chunk})")
 
     # -- recoding --------------------------------------------------------------------------
 
@@ -478,6 +490,13 @@ class Store(ClosesOnExit):
             return 0
         row = self._con.execute("SELECT count(*) FROM clusters").fetchone()
         return int(row[0]) if row else 0
+
+
+def _chunks(values: Sequence[str], size: int = 128) -> Iterator[str]:
+    """The values as SQL string literals, `size` at a time, comma-separated."""
+    for start in range(0, len(values), size):
+        chunk = values[start:start + size]
+        yield ", ".join("'" + value.replace("'", "''") + "'" for value in chunk)
 
 
 # -- recoding ------------------------------------------------------------------------------
