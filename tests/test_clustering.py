@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -121,15 +122,19 @@ def test_updating_batch_by_batch_in_any_order_equals_a_full_rebuild(rows, cuts, 
         assert incremental == (memberships(store), _cluster_table(store))
 
 
-def test_a_report_that_bridges_a_chain_of_daily_reports_is_reclustered_down_the_chain():
-    """A month of daily meetings: clusters of three days each. A report on the day before
-    the first shifts every cluster after it, so the update must follow the chain to its end."""
+@pytest.mark.parametrize("new_days", [[0], [0, 30], [0, 45, 80]])
+def test_a_report_that_shifts_a_chain_of_daily_reports_is_followed_down_the_chain(new_days):
+    """A long run of daily meetings: clusters of three days each. A report on the day before
+    the first shifts every cluster after it, so the update must follow the chain to its end,
+    through the other new reports further down it."""
     daily = [event(f"d{day:02d}", (DAY_ONE + timedelta(days=day)).isoformat(), ["KGZ", "CHN"])
-             for day in range(1, 40)]
+             for day in range(1, 90) if day not in new_days]
     with Store(":memory:") as store:
         store_reports(store, *one_each(*daily))
         rebuild_clusters(store, 2)
-        store_reports(store, *one_each(event("d00", DAY_ONE.isoformat(), ["KGZ", "CHN"])))
+        store_reports(store, *one_each(*(
+            event(f"d{day:02d}", (DAY_ONE + timedelta(days=day)).isoformat(), ["KGZ", "CHN"])
+            for day in new_days)))
         update_clusters(store)
         incremental = (memberships(store), _cluster_table(store))
         rebuild_clusters(store)

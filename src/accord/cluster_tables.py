@@ -210,7 +210,8 @@ def _stored_in_spans(con: duckdb.DuckDBPyConnection, spans: list[tuple[tuple, da
         if _code_set(actors) == key[1] and _code_set(recipients) == key[2]:
             spans_of_row[row_number].append(span)
     rows = _event_rows(con, f"SELECT {_EVENT_COLUMNS}, e.rowid AS row_number FROM events e "
-                            "WHERE rowid IN (SELECT unnest($rows))", {"rows": list(spans_of_row)})
+                            "WHERE rowid IN (SELECT unnest($rows::BIGINT[]))",
+                       {"rows": list(spans_of_row)}) if spans_of_row else []
     clusters = _memberships(con, [row["content_hash"] for row in rows])
     fetched: list[tuple[list[Mention], dict[str, str]]] = [([], {}) for _ in spans]
     rows = [row for row in rows if _uid(row) in clusters]  # new mentions are the caller's
