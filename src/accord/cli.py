@@ -13,10 +13,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from accord import __version__
 from accord.model import EventRecord, Reject
+
+if TYPE_CHECKING:  # the progress module (and tqdm) load only for the commands that show it
+    from accord.progress import RunProgress
 
 DEFAULT_DB = "accord.duckdb"
 STORE_BATCH = 64
@@ -111,7 +114,8 @@ def _add_quiet_argument(parser: argparse.ArgumentParser) -> None:
                              "errors are still named)")
 
 
-def _progress(label: str, args: argparse.Namespace, inputs: Sequence[str] = (), options=None):
+def _progress(label: str, args: argparse.Namespace, inputs: Sequence[str] = (),
+              options=None) -> RunProgress:
     """The run's progress display on stderr, with the inputs' estimated size as its total."""
     from accord.progress import RunProgress, estimate_inputs
 
@@ -188,7 +192,7 @@ def run_code(args: argparse.Namespace) -> int:
             for item in batch:
                 if isinstance(item, Reject):
                     totals["rejected"] += 1
-                    _report_reject(item, rejects_file)
+                    _report_reject(item, rejects_file, progress)
                     continue
                 coded.append(item)
                 sink.write(item[1])
@@ -226,8 +230,8 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
         yield batch
 
 
-def _report_reject(reject: Reject, rejects_file: TextIO | None) -> None:
-    print(f"accord: rejected {reject.origin}: {reject.reason}", file=sys.stderr)
+def _report_reject(reject: Reject, rejects_file: TextIO | None, progress: RunProgress) -> None:
+    progress.note(f"accord: rejected {reject.origin}: {reject.reason}")
     if rejects_file:
         rejects_file.write(json.dumps(reject.to_dict()) + "\n")
 

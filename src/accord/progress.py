@@ -77,6 +77,14 @@ class RunProgress:
             self.stream.write(self.log_line() + "\n")
             self.stream.flush()
 
+    def note(self, message: str) -> None:
+        """A line for the user (a reject, say), written above the bar when one is shown."""
+        if self._bar is not None:
+            self._bar.write(message, file=self.stream)
+        else:
+            self.stream.write(message + "\n")
+            self.stream.flush()
+
     def log_line(self) -> str:
         """The plain status line a log gets: counts, rate and, with a total, time left."""
         elapsed = max(self.clock() - self.started, 1e-9)
