@@ -33,7 +33,7 @@ from accord.store import Store
 
 # How far past a batch's last date the first re-clustering reads; doubled while the sweep has
 # not met the stored clusters (a chain of close reports can carry a change further).
-FIRST_REACH_DAYS = 6
+FIRST_REACH_DAYS = 2
 # Keys looked up per statement: DuckDB answers a short IN list from the index, row by row.
 _LOOKUP_CHUNK = 128
 
@@ -111,12 +111,13 @@ def _unclustered(store: Store) -> list[Mention]:
     pending = events - members
     if pending <= 0:
         return []
-    recent = _event_rows(con, f"SELECT {_EVENT_COLUMNS} FROM events e WHERE rowid >= ?",
-                         [last_row - 2 * pending - 64])
-    clustered = _memberships(con, [row["content_hash"] for row in recent])
-    fresh = [row for row in recent if _uid(row) not in clustered]
-    if len(fresh) == pending:
-        return _with_articles(con, fresh)
+    for reach in (pending, 4 * pending + 64):  # the latest rows, then a few more
+        recent = _event_rows(con, f"SELECT {_EVENT_COLUMNS} FROM events e WHERE rowid > ?",
+                             [last_row - reach])
+        clustered = _memberships(con, [row["content_hash"] for row in recent])
+        fresh = [row for row in recent if _uid(row) not in clustered]
+        if len(fresh) == pending:
+            return _with_articles(con, fresh)
     return _mentions(con.execute(_ALL_MENTIONS_SQL + _WITHOUT_CLUSTER))
 
 
@@ -199,10 +200,21 @@ def _stored_in_spans(con: duckdb.DuckDBPyConnection, spans: list[tuple[tuple, da
     _temp_table(con, "_span_days", {"span": "INTEGER", "event": "VARCHAR", "lead": "VARCHAR",
                                     "day": "DATE", "negated": "BOOLEAN",
                                     "hypothetical": "BOOLEAN"}, days)
+    _temp_table(con, "_span_keys", {"event": "VARCHAR", "actor_set": "VARCHAR[]",
+                                    "recipient_set": "VARCHAR[]", "negated": "BOOLEAN",
+                                    "hypothetical": "BOOLEAN", "first": "DATE", "last": "DATE"},
+                {"event": [key[0] for key, _, _ in spans],
+                 "actor_set": [list(key[1]) for key, _, _ in spans],
+                 "recipient_set": [list(key[2]) for key, _, _ in spans],
+                 "negated": [key[3] for key, _, _ in spans],
+                 "hypothetical": [key[4] for key, _, _ in spans],
+                 "first": [first for _, first, _ in spans], "last": [last for _, _, last in spans]})
     try:
         candidates = con.execute(_SPAN_CANDIDATES_SQL).fetchall()
+        clusters = {f"{digest}:{event_id}": cluster for digest, event_id, cluster
+                    in con.execute(_SPAN_MEMBERS_SQL).fetchall()}
     finally:
-        con.execute("DROP TABLE IF EXISTS _span_days")
+        con.execute("DROP TABLE IF EXISTS _span_days; DROP TABLE IF EXISTS _span_keys")
     # The key's code sets compared here: a few thousand rows, cheaper than in SQL.
     spans_of_row: dict[int, list[int]] = defaultdict(list)
     for row_number, span, actors, recipients in candidates:
@@ -212,7 +224,6 @@ def _stored_in_spans(con: duckdb.DuckDBPyConnection, spans: list[tuple[tuple, da
     rows = _event_rows(con, f"SELECT {_EVENT_COLUMNS}, e.rowid AS row_number FROM events e "
                             "WHERE rowid IN (SELECT unnest($rows::BIGINT[]))",
                        {"rows": list(spans_of_row)}) if spans_of_row else []
-    clusters = _memberships(con, [row["content_hash"] for row in rows])
     fetched: list[tuple[list[Mention], dict[str, str]]] = [([], {}) for _ in spans]
     rows = [row for row in rows if _uid(row) in clusters]  # new mentions are the caller's
     # An old store's place needs the article's dateline; report dates and outlets are read
@@ -328,6 +339,21 @@ SELECT e.rowid, s.span, e.actor_codes, e.recipient_codes
 FROM events e JOIN _span_days s
     ON e.event = s.event AND e.date = s.day AND coalesce(e.actor_codes[1], '') = s.lead
     AND coalesce(e.negated, false) = s.negated AND coalesce(e.hypothetical, false) = s.hypothetical
+"""
+
+
+# The memberships of the stored clusters of each span's key that overlap its days: the
+# clusters table holds each key as compared here, and is far smaller than the events.
+_SPAN_MEMBERS_SQL = """
+WITH touching AS MATERIALIZED (
+    SELECT c.cluster_id FROM clusters c JOIN _span_keys s
+        ON c.event = s.event AND c.actor_codes = s.actor_set
+        AND c.recipient_codes = s.recipient_set AND c.negated = s.negated
+        AND c.hypothetical = s.hypothetical
+    WHERE c.last_date >= s.first AND c.first_date <= s.last
+)
+SELECT m.content_hash, m.event_id, m.cluster_id FROM event_clusters m
+WHERE m.cluster_id IN (SELECT cluster_id FROM touching)
 """
 
 

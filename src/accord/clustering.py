@@ -276,7 +276,7 @@ def recluster_span(mentions: Sequence[Mention], stored: dict[str, str], window_d
         shadow.take(mention)
     else:
         if until is None:
-            return SpanUpdate(shadow.members_of(shadow.touched), list(touched.values()))
+            return _changes(sweep, shadow, touched, None)
     assert safe_turn is not None
     if safe_turn + 1 > last_new_turn and _settled(sweep, shadow, safe_turn + 1):
         return _changes(sweep, shadow, touched, safe_turn + 1)
@@ -340,12 +340,17 @@ def _settled(sweep: _Sweep, shadow: _StoredShadow, turn: int) -> bool:
     return ours == set(shadow.open_clusters(turn))
 
 
-def _changes(sweep: _Sweep, shadow: _StoredShadow, touched: dict[int, Cluster], turn: int
-             ) -> SpanUpdate:
+def _changes(sweep: _Sweep, shadow: _StoredShadow, touched: dict[int, Cluster],
+             turn: int | None) -> SpanUpdate:
     """Stored clusters still open at `turn` are kept (they go on exactly as stored); the
-    others the sweep went through are replaced by the sweep's closed clusters."""
-    still_open = shadow.open_clusters(turn)
-    open_now = {id(cluster) for cluster in sweep.open_clusters(turn)}
-    replaced = shadow.members_of(cid for cid in shadow.touched if cid not in still_open.values())
+    others the sweep went through are replaced by the sweep's closed clusters, except where
+    both are the same (a cluster the new mentions did not change keeps its row). Without a
+    turn the sweep reached the end of the key's history, and nothing is open."""
+    still_open = shadow.open_clusters(turn).values() if turn is not None else ()
+    open_now = {id(c) for c in sweep.open_clusters(turn)} if turn is not None else set()
+    old = {frozenset(shadow.members[cid]): cid for cid in shadow.touched
+           if cid not in still_open}
     closed = [cluster for key, cluster in touched.items() if key not in open_now]
-    return SpanUpdate(replaced, closed)
+    unchanged = {cluster.uids() for cluster in closed} & old.keys()
+    return SpanUpdate(shadow.members_of(cid for uids, cid in old.items() if uids not in unchanged),
+                      [cluster for cluster in closed if cluster.uids() not in unchanged])

@@ -340,12 +340,18 @@ class Store(ClosesOnExit):
     def _delete_clusters(self, replaced: Sequence[tuple[str, str]], overwritten: list[str]
                          ) -> None:
         # Short literal IN lists, so DuckDB finds the rows through the indexes on
-        # event_clusters.content_hash and clusters.cluster_id instead of reading the tables.
-        ids = sorted({cluster_id for cluster_id, _ in replaced} | set(overwritten))
+        # event_clusters.content_hash and clusters.cluster_id instead of reading the tables;
+        # memberships are then deleted by row id.
+        ids = {cluster_id for cluster_id, _ in replaced} | set(overwritten)
+        rows = []
         for chunk in _chunks(sorted({digest for _, digest in replaced})):
-            self._con.execute(f"DELETE FROM event_clusters WHERE content_hash IN ({chunk}) "
-                              "AND list_contains(?, cluster_id)", [ids])
-        for chunk in _chunks(ids):
+            found = self._con.execute(
+                f"SELECT rowid, cluster_id FROM event_clusters WHERE content_hash IN ({chunk})")
+            rows += [row for row, cluster_id in found.fetchall() if cluster_id in ids]
+        for start in range(0, len(rows), 1024):
+            listed = ", ".join(str(row) for row in rows[start:start + 1024])
+            self._con.execute(f"DELETE FROM event_clusters WHERE rowid IN ({listed})")
+        for chunk in _chunks(sorted(ids)):
             self._con.execute(f"DELETE FROM clusters WHERE cluster_id IN ({chunk})")
 
     # -- recoding --------------------------------------------------------------------------
