@@ -77,12 +77,15 @@ def update_clusters(store: Store) -> ClusterSummary:
         else:
             clusters.extend(alone([mention]))
     replaced: set[tuple[str, str]] = set()
-    for update in _span_updates(store, by_key, window_days):
+    member_rows: dict[str, int] = {}  # uid -> row id of its stored membership
+    for update in _span_updates(store, by_key, window_days, member_rows):
         replaced |= update.replaced
         clusters.extend(update.clusters)
     if clusters or replaced:
         _with_reports(store.connection, clusters)
-        store.replace_clusters(*_cluster_tables(clusters, window_days), replaced=sorted(replaced))
+        ids = sorted({cluster_id for cluster_id, _ in replaced})
+        rows = sorted(member_rows[uid] for _, uid in replaced)
+        store.replace_clusters(*_cluster_tables(clusters, window_days), replaced=(ids, rows))
     (events, total), = store.connection.execute(
         "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM clusters)").fetchall()
     return ClusterSummary(int(events), int(total), window_days)
@@ -133,8 +136,8 @@ class _Run:
     update: SpanUpdate | None = None
 
 
-def _span_updates(store: Store, by_key: dict[tuple, list[Mention]], window_days: int
-                  ) -> list[SpanUpdate]:
+def _span_updates(store: Store, by_key: dict[tuple, list[Mention]], window_days: int,
+                  member_rows: dict[str, int]) -> list[SpanUpdate]:
     """An update per run of close new mentions of a key, each read over days that grow until
     the sweep settles. Runs settle independently: each one's sweep ends before the next run's
     first day, and one that would reach it is merged with it and done again."""
@@ -143,7 +146,8 @@ def _span_updates(store: Store, by_key: dict[tuple, list[Mention]], window_days:
     runs = [run for key, mentions in by_key.items()
             for run in _runs(key, mentions, window_days, last_day)]
     while pending := [run for run in runs if run.update is None]:
-        fetched = _stored_in_spans(store.connection, [(r.key, r.first, r.last) for r in pending])
+        fetched = _stored_in_spans(store.connection, [(r.key, r.first, r.last) for r in pending],
+                                   member_rows)
         for run, (mentions, stored) in zip(pending, fetched, strict=True):
             until = None if run.last >= last_day else run.last
             run.update = recluster_span(mentions + run.new, stored, window_days, until)
@@ -185,10 +189,11 @@ def _extended(runs: list[_Run], last_day: date) -> list[_Run]:
     return result
 
 
-def _stored_in_spans(con: duckdb.DuckDBPyConnection, spans: list[tuple[tuple, date, date]]
+def _stored_in_spans(con: duckdb.DuckDBPyConnection, spans: list[tuple[tuple, date, date]],
+                     member_rows: dict[str, int]
                      ) -> list[tuple[list[Mention], dict[str, str]]]:
     """For each (key, first day, last day): the key's clustered mentions dated within those
-    days, and their stored clusters."""
+    days, and their stored clusters; each membership's row id goes into `member_rows`."""
     days: dict[str, list] = defaultdict(list)
     for span, (key, first, last) in enumerate(spans):
         for offset in range((last - first).days + 1):
@@ -211,8 +216,11 @@ def _stored_in_spans(con: duckdb.DuckDBPyConnection, spans: list[tuple[tuple, da
                  "first": [first for _, first, _ in spans], "last": [last for _, _, last in spans]})
     try:
         candidates = con.execute(_SPAN_CANDIDATES_SQL).fetchall()
-        clusters = {f"{digest}:{event_id}": cluster for digest, event_id, cluster
-                    in con.execute(_SPAN_MEMBERS_SQL).fetchall()}
+        memberships = con.execute(_SPAN_MEMBERS_SQL).fetchall()
+        clusters = {f"{digest}:{event_id}": cluster for digest, event_id, cluster, _
+                    in memberships}
+        member_rows.update((f"{digest}:{event_id}", row)
+                           for digest, event_id, _, row in memberships)
     finally:
         con.execute("DROP TABLE IF EXISTS _span_days; DROP TABLE IF EXISTS _span_keys")
     # The key's code sets compared here: a few thousand rows, cheaper than in SQL.
@@ -352,7 +360,7 @@ WITH touching AS MATERIALIZED (
         AND c.hypothetical = s.hypothetical
     WHERE c.last_date >= s.first AND c.first_date <= s.last
 )
-SELECT m.content_hash, m.event_id, m.cluster_id FROM event_clusters m
+SELECT m.content_hash, m.event_id, m.cluster_id, m.rowid FROM event_clusters m
 WHERE m.cluster_id IN (SELECT cluster_id FROM touching)
 """
 

@@ -232,7 +232,7 @@ class SpanUpdate:
     """What re-clustering one key around new mentions changes: the stored clusters it
     replaces, and the clusters that replace them."""
 
-    replaced: set[tuple[str, str]]  # (stored cluster id, content hash of a member)
+    replaced: set[tuple[str, str]]  # (stored cluster id, uid of a member)
     clusters: list[Cluster]
 
 
@@ -326,8 +326,8 @@ class _StoredShadow:
         self.touched.add(cid)
 
     def members_of(self, cluster_ids: Iterable[str]) -> set[tuple[str, str]]:
-        """(cluster id, content hash) of each member of these stored clusters."""
-        return {(cid, uid.split(":", 1)[0]) for cid in cluster_ids for uid in self.members[cid]}
+        """(cluster id, uid) of each member of these stored clusters."""
+        return {(cid, uid) for cid in cluster_ids for uid in self.members[cid]}
 
     def open_clusters(self, turn: int) -> dict[frozenset[str], str]:
         first = date.fromordinal(turn - self.window_days)

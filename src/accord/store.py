@@ -323,35 +323,29 @@ class Store(ClosesOnExit):
 
     def replace_clusters(
         self, cluster_rows: list[dict], member_rows: list[dict],
-        replaced: Sequence[tuple[str, str]] | None = None,
+        replaced: tuple[Sequence[str], Sequence[int]] | None = None,
     ) -> None:
         """Swap cluster contents for new ones, all or nothing: every cluster, or only the
-        clusters named in `replaced`, (cluster id, content hash of a member) pairs that cover
-        each replaced cluster's members, and whichever the new rows overwrite."""
+        clusters `replaced` names, (cluster ids, row ids of their `event_clusters` rows), and
+        whichever the new rows overwrite."""
         with self._transaction():
             if replaced is None:
                 self._con.execute("DELETE FROM event_clusters")
                 self._con.execute("DELETE FROM clusters")
             else:
-                self._delete_clusters(replaced, [row["cluster_id"] for row in cluster_rows])
+                ids, member_row_ids = replaced
+                overwritten = {row["cluster_id"] for row in cluster_rows}
+                self._delete_clusters(sorted({*ids, *overwritten}), member_row_ids)
             self._append("clusters", CLUSTER_COLUMNS, cluster_rows)
             self._append("event_clusters", EVENT_CLUSTER_COLUMNS, member_rows)
 
-    def _delete_clusters(self, replaced: Sequence[tuple[str, str]], overwritten: list[str]
-                         ) -> None:
-        # Short literal IN lists, so DuckDB finds the rows through the indexes on
-        # event_clusters.content_hash and clusters.cluster_id instead of reading the tables;
-        # memberships are then deleted by row id.
-        ids = {cluster_id for cluster_id, _ in replaced} | set(overwritten)
-        rows = []
-        for chunk in _chunks(sorted({digest for _, digest in replaced})):
-            found = self._con.execute(
-                f"SELECT rowid, cluster_id FROM event_clusters WHERE content_hash IN ({chunk})")
-            rows += [row for row, cluster_id in found.fetchall() if cluster_id in ids]
-        for start in range(0, len(rows), 1024):
-            listed = ", ".join(str(row) for row in rows[start:start + 1024])
+    def _delete_clusters(self, ids: Sequence[str], member_row_ids: Sequence[int]) -> None:
+        # Literal IN lists: DuckDB finds the rows by row id, and clusters through the index on
+        # cluster_id, instead of reading the tables.
+        for start in range(0, len(member_row_ids), 1024):
+            listed = ", ".join(str(int(row)) for row in member_row_ids[start:start + 1024])
             self._con.execute(f"DELETE FROM event_clusters WHERE rowid IN ({listed})")
-        for chunk in _chunks(sorted(ids)):
+        for chunk in _chunks(ids):
             self._con.execute(f"DELETE FROM clusters WHERE cluster_id IN ({chunk})")
 
     # -- recoding --------------------------------------------------------------------------
