@@ -107,11 +107,11 @@ BATCH_ARTICLES = 100
 
 def set_aside_batch(store: Store, articles: int) -> int:
     """Take `articles` articles (spread over the three years) and their events out of the
-    store, into temporary tables; returns their number of events."""
+    store, into tables of their own; returns their number of events."""
     con = store.connection
-    con.execute("CREATE TEMP TABLE held_articles AS SELECT * FROM articles "
+    con.execute("CREATE TABLE held_articles AS SELECT * FROM articles "
                 "ORDER BY content_hash LIMIT ?", [articles])
-    con.execute("CREATE TEMP TABLE held_events AS SELECT * FROM events "
+    con.execute("CREATE TABLE held_events AS SELECT * FROM events "
                 "WHERE content_hash IN (SELECT content_hash FROM held_articles)")
     con.execute("DELETE FROM events WHERE content_hash IN (SELECT content_hash FROM held_articles)")
     con.execute("DELETE FROM articles WHERE content_hash IN "
@@ -162,6 +162,9 @@ def main() -> int:
             started = time.perf_counter()
             clusters = rebuild_clusters(store)
             clustering = time.perf_counter() - started
+        # As a later `accord code --db` run: the store opened afresh, the batch stored, then
+        # the clusters brought up to date.
+        with Store(db) as store:
             store_batch_again(store)
             started = time.perf_counter()
             update_clusters(store)
