@@ -106,6 +106,12 @@ def _add_force(parser: argparse.ArgumentParser) -> None:
                         help="replace an existing --out (and --rejects) instead of refusing")
 
 
+def _add_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress display and no summary on stderr (rejects and "
+                             "errors are still named)")
+
+
 def _add_code(commands: argparse._SubParsersAction) -> None:
     from accord.readers import DEFAULT_MAX_CHARS, OVERSIZE_MODES
 
@@ -139,6 +145,7 @@ def _add_code(commands: argparse._SubParsersAction) -> None:
                       help="with --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786")
     _add_profile(code)
     _add_model(code)
+    _add_quiet(code)
 
 
 def _add_events(commands: argparse._SubParsersAction) -> None:
@@ -194,6 +201,7 @@ def _add_recode(commands: argparse._SubParsersAction) -> None:
     _add_db(recode, "the store to recode")
     recode.add_argument("--batch-size", type=positive_int, default=STORE_BATCH, metavar="N",
                         help="articles replaced per transaction")
+    _add_quiet(recode)
 
 
 def _add_export(commands: argparse._SubParsersAction) -> None:

@@ -10,16 +10,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from accord import __version__
 from accord import cli_checks as check
 from accord.cli_checks import UsageError
 from accord.model import Reject
+
+if TYPE_CHECKING:  # the progress module (and tqdm) load only for the commands that show it
+    from accord.progress import RunProgress
 
 IN_SAMPLE_WARNING = """\
 !! IN-SAMPLE: {path} is (a file with the same content as) the data this model was trained on.
@@ -96,25 +99,27 @@ def _code(args: argparse.Namespace, inputs: list[str], missing: list[str]) -> in
     with ExitStack() as stack:
         rejects_file = (stack.enter_context(open(args.rejects, "w", encoding="utf-8"))
                         if args.rejects else None)
+        options = ReadOptions(max_chars=args.max_chars, oversize=args.oversize)
+        progress = stack.enter_context(run_progress("coding", args, inputs, options))
         for path in missing:  # named now, not after the model has loaded
             totals["rejected"] += 1
-            _report_reject(Reject(path, "file not found"), rejects_file)
+            _report_reject(Reject(path, "file not found"), rejects_file, progress)
         if args.format == "parquet" and args.force:
             remove_parquet_parts(Path(args.out))
         sink = stack.enter_context(EventOutput(
             args.out, args.format, echo=args.db is None or args.out is not None))
         if args.db:
             open_store(args.db).close()  # a store that cannot be written stops the run first
-        options = ReadOptions(max_chars=args.max_chars, oversize=args.oversize)
         results = stack.enter_context(scale.coded(
             read_inputs(inputs, stdin=sys.stdin, options=options), engine=args.engine,
-            workers=args.workers, scheduler=args.scheduler, profile=args.profile))
+            workers=args.workers, scheduler=args.scheduler, profile=args.profile,
+            progress=progress))
         for batch in _batches(results, args.batch_size):
             coded = []
             for item in batch:
                 if isinstance(item, Reject):
                     totals["rejected"] += 1
-                    _report_reject(item, rejects_file)
+                    _report_reject(item, rejects_file, progress)
                     continue
                 coded.append(item)
                 sink.write(*item)
@@ -124,11 +129,12 @@ def _code(args: argparse.Namespace, inputs: list[str], missing: list[str]) -> in
                 # Held for one batch only, so the server and other writers get their turns.
                 with open_store(args.db) as store:
                     store.add_batch(coded, coder_version=__version__)
+        progress.close()  # before the summary lines, so they do not land on the bar
         if args.db:
             with open_store(args.db) as store:
-                report_clusters(store, incremental=True)
-    print(f"accord: coded {totals['articles']} article(s), {totals['events']} event(s); "
-          f"{totals['rejected']} rejected", file=sys.stderr)
+                report_clusters(store, incremental=True, args=args)
+    say(args, f"coded {totals['articles']} article(s), {totals['events']} event(s); "
+        f"{totals['rejected']} rejected")
     return 1 if totals["rejected"] else 0
 
 
@@ -138,8 +144,23 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
         yield batch
 
 
-def _report_reject(reject: Reject, rejects_file: TextIO | None) -> None:
-    print(f"accord: rejected {reject.origin}: {reject.reason}", file=sys.stderr)
+def run_progress(label: str, args: argparse.Namespace, inputs: Sequence[str] = (),
+                 options=None) -> RunProgress:
+    """The run's progress display on stderr, with the inputs' estimated size as its total."""
+    from accord.progress import RunProgress, estimate_inputs
+
+    total = estimate_inputs(inputs, options) if inputs and not args.quiet else None
+    return RunProgress(label, total, quiet=args.quiet)
+
+
+def say(args: argparse.Namespace | None, message: str) -> None:
+    """A summary line on stderr, unless --quiet."""
+    if not getattr(args, "quiet", False):
+        print(f"accord: {message}", file=sys.stderr)
+
+
+def _report_reject(reject: Reject, rejects_file: TextIO | None, progress: RunProgress) -> None:
+    progress.note(f"accord: rejected {reject.origin}: {reject.reason}")
     if rejects_file:
         rejects_file.write(json.dumps(reject.to_dict()) + "\n")
 
@@ -151,12 +172,13 @@ def open_store(path: str, read_only: bool = False):
     return Store(path, read_only=read_only)
 
 
-def report_clusters(store, window_days: int | None = None, incremental: bool = False) -> None:
+def report_clusters(store, window_days: int | None = None, incremental: bool = False,
+                    args: argparse.Namespace | None = None) -> None:
     from accord.analyse import rebuild_clusters, update_clusters
 
     summary = update_clusters(store) if incremental else rebuild_clusters(store, window_days)
-    print(f"accord: {summary.events} stored event(s) in {summary.clusters} cluster(s) "
-          f"(window {summary.window_days} day(s))", file=sys.stderr)
+    say(args, f"{summary.events} stored event(s) in {summary.clusters} cluster(s) "
+        f"(window {summary.window_days} day(s))")
 
 
 # ---------------------------------------------------------------- watch (the drop folder)

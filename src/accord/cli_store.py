@@ -14,7 +14,7 @@ import sys
 
 from accord import cli_checks as check
 from accord.cli_checks import UsageError
-from accord.cli_code import open_store, report_clusters
+from accord.cli_code import open_store, report_clusters, run_progress, say
 
 TOP_DYADS_LEGEND = """\
 A B: a pair of actor codes, alphabetical; each event counts for every pair it links.
@@ -133,16 +133,17 @@ def run_recode(args: argparse.Namespace) -> int:
 
     _store_to_write(args.db).close()  # a store that cannot be written stops the run first
     # Given the path, recode holds the store only while a batch is read or written.
-    result = recode(args.db, batch_size=args.batch_size)
-    print(f"accord: recoded {result.recoded} article(s): {result.events_before} event(s) "
-          f"replaced by {result.events_after}", file=sys.stderr)
+    with run_progress("recoding", args) as progress:
+        result = recode(args.db, batch_size=args.batch_size, progress=progress)
+    say(args, f"recoded {result.recoded} article(s): {result.events_before} event(s) "
+        f"replaced by {result.events_after}")
     if result.without_text:
         print(f"accord: {result.without_text} outdated article(s) stored without their "
               "text cannot be recoded; code them again from the source files",
               file=sys.stderr)
     if result.recoded:
         with open_store(args.db) as store:
-            report_clusters(store)
+            report_clusters(store, args=args)
     return 0
 
 
