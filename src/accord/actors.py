@@ -39,6 +39,8 @@ HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "madam", "si
 # Dependants that carry another phrase, not more words about this one.
 DETACHED_DEPS = {"conj", "cc", "relcl", "acl", "advcl", "appos", "punct", "prep", "case"}
 PHRASE_PREPS = {"of"}
+# The longest name in the tables, in tokens ("The Democratic People's Republic of Korea").
+MAX_NAME_TOKENS = 9
 # Unknown places (GPE, LOC, FAC) are where things happen, not who acts.
 NAMED_ENTITY_LABELS = {"PERSON", "ORG", "NORP"}
 
@@ -139,26 +141,29 @@ def lookup_name(text: str) -> NameEntry | None:
 
 
 def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
-    """Known names inside the phrase: longest match first, by token sequence."""
-    found: list[tuple[NameEntry, set[int]]] = []
-    used: set[int] = set()
-    words = [token for token in tokens if token.dep_ != "case"]
-    for start in range(len(words)):
-        if words[start].i in used:
-            continue
-        for end in range(min(len(words), start + 6), start, -1):
-            span = words[start:end]
+    """Known names inside the phrase, the longest first, none overlapping another.
+
+    Every contiguous run of the phrase's tokens is a candidate, possessive "'s" included
+    ("The Democratic People's Republic of Korea"), so a longer name always beats a shorter one
+    inside or overlapping it ("Republic of Korea"); the result is in text order."""
+    candidates: list[tuple[int, int, NameEntry, set[int]]] = []
+    for start in range(len(tokens)):
+        for end in range(min(len(tokens), start + MAX_NAME_TOKENS), start, -1):
+            span = tokens[start:end]
             if any(span[k + 1].i != span[k].i + 1 for k in range(len(span) - 1)):
                 continue
-            doc = span[0].doc
-            text = doc[span[0].i : span[-1].i + 1].text
-            entry = lookup_name(text)
+            if span[0].dep_ == "case" or span[-1].dep_ == "case":
+                continue
+            entry = lookup_name(_span_text(span))
             if entry:
-                indices = {token.i for token in span}
-                found.append((entry, indices))
-                used |= indices
-                break
-    return found
+                candidates.append((len(span), -span[0].i, entry, {t.i for t in span}))
+    found: list[tuple[NameEntry, set[int]]] = []
+    used: set[int] = set()
+    for _, _, entry, indices in sorted(candidates, key=lambda c: (c[0], c[1]), reverse=True):
+        if not indices & used:
+            found.append((entry, indices))
+            used |= indices
+    return sorted(found, key=lambda item: min(item[1]))
 
 
 def _titles_in(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
@@ -173,7 +178,10 @@ def _titles_in(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
             continue
         title, office, size = match
         start = tokens[position]
-        if start.i > 0 and start.doc[start.i - 1].lower_ in FORMER_WORDS:
+        # "former Foreign Minister X", "a former MI6 officer": the word may sit before a name.
+        earlier = [token.lower_ for token in tokens[:position]]
+        if (start.i > 0 and start.doc[start.i - 1].lower_ in FORMER_WORDS) or (
+                set(earlier) & FORMER_WORDS):
             title, office = Title("ELI", f"former {office}", title.kind), f"former {office}"
         found.append((title, office, {token.i for token in tokens[position : position + size]}))
         position += size
@@ -188,6 +196,8 @@ def _title_at(tokens: list[Token], position: int,
         window = tokens[position : position + size]
         if any(window[k + 1].i != window[k].i + 1 for k in range(size - 1)):
             continue
+        if _inside_a_name(window):
+            continue
         text = window[0].doc[window[0].i : window[-1].i + 1].text
         title = table.get(text.lower()) or (
             table.get(window[0].lemma_.lower()) if size == 1 else None)
@@ -196,7 +206,14 @@ def _title_at(tokens: list[Token], position: int,
     return None
 
 
-def _person_name(tokens: list[Token], taken: set[int], head: Token) -> str | None:
+def _inside_a_name(window: list[Token]) -> bool:
+    """'Gang' in "Qin Gang" is part of a person's name, not the noun "gang"; a title at the start
+    of a PERSON entity ("President Xi" tagged as one) is still a title."""
+    return all(token.ent_type_ == "PERSON" and token.ent_iob_ == "I" for token in window)
+
+
+def _person_name(tokens: list[Token], taken: set[int], head: Token,
+                 remembered: dict[str, Actor] | None = None) -> str | None:
     """The longest run of proper nouns not used by a place, organisation or title."""
     runs: list[list[Token]] = []
     for token in tokens:
@@ -205,7 +222,9 @@ def _person_name(tokens: list[Token], taken: set[int], head: Token) -> str | Non
         # "Tamim bin Hamad", "Ursula von der Leyen": small particles inside a name keep it whole.
         inside = token.lower_ in NAME_PARTICLES and bool(runs) and runs[-1][-1].i == token.i - 1
         # The tagger sometimes takes a sentence-initial surname for a noun ("Guterres said").
-        proper = token.pos_ == "PROPN" or bool(people_named(token.text))
+        # So does a surname the article has already tied to a person ("Traore said").
+        proper = token.pos_ == "PROPN" or bool(people_named(token.text)) or (
+            token.text in (remembered or {}))
         usable = token.i not in taken and (joined or inside or (
             proper and token.lower_ not in HONORIFICS and token.text[:1].isupper()))
         if usable and runs and runs[-1][-1].i == token.i - 1:
@@ -361,17 +380,19 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     named = set().union(*(indices for _, indices in names))
     title_hits = _titles_in([token for token in tokens if token.i not in named])
     taken = named.union(*(indices for _, _, indices in title_hits))
-    person = _person_name(tokens, taken, head)
+    person = _person_name(tokens, taken, head, memory.people)
     text = _span_text(tokens)
     known = memory.people.get(person) if person else None
     if not names and not title_hits and not person:
         return None
     if not names and not title_hits and known:
         return _copy(known, text)
-    if not title_hits and not person and head.pos_ == "NOUN" and (
+    if not title_hits and not person and head.pos_ == "NOUN" and head.i not in named and (
             head.lower_ not in STATE_STAND_INS):
         return None  # "20 million U.S. dollars", "Chinese investment": a thing, not an actor
     code, sector = _code_and_sector(names, title_hits)
+    if sector is None and _people_of_a_state(names, tokens, head):
+        sector = "CVL"
     office = " and ".join(off for title, off, _ in title_hits if title.kind == "person") or None
     if known and code in (None, known.code):
         code, sector, office = known.code, sector or known.sector, office or known.office
@@ -392,6 +413,18 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         memory.remember_plural([actor])
     memory.remember_country(code)
     return actor
+
+
+def _people_of_a_state(names: list[tuple[NameEntry, set[int]]], tokens: list[Token],
+                       head: Token) -> bool:
+    """'ordinary Uzbeks', 'three Egyptians', 'Iranians': a plural demonym at the head is the
+    state's people (CVL); only 'the Americans' on its own stands for the government."""
+    if not names or head.i not in names[-1][1] or names[-1][0].kind != "adjective":
+        return False
+    if head.tag_ not in {"NNS", "NNPS"} and not head.text.endswith("s"):
+        return False
+    others = [token for token in tokens if token.i not in names[-1][1]]
+    return not (others and all(token.lower_ == "the" for token in others))
 
 
 Coded = tuple[str | None, str | None, str | None]  # code, sector, office
@@ -420,7 +453,9 @@ def _code_and_sector(names: list[tuple[NameEntry, set[int]]],
         entry = names[-1][0]
         code, sector = entry.code, entry.sector
     if title_hits:
-        sector = title_hits[-1][0].sector if sector in (None, "GOV") else sector
+        last = title_hits[-1][0]
+        # "a former MI6 officer": having left the service outranks the service's own sector.
+        sector = last.sector if sector in (None, "GOV") or last.sector == "ELI" else sector
     return code, sector
 
 

@@ -154,11 +154,30 @@ def name_table() -> dict[str, NameEntry]:
 
 @lru_cache(maxsize=1)
 def titles() -> dict[str, Title]:
-    """Lower-case title or group noun -> sector, office label, kind."""
+    """Lower-case title or group noun -> sector, office label, kind. titles.tsv (accord's own
+    choices) wins over agents.tsv (generic nouns converted from Phoenix)."""
+    table = dict(_own_titles())
+    for row in read_table("agents.tsv"):
+        agent = Title(row["sector"], None, "group")
+        for noun in (row["noun"], row["plural"]):
+            if noun:
+                table.setdefault(noun.lower(), agent)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _own_titles() -> dict[str, Title]:
     return {
         row["title"].lower(): Title(row["sector"], row["office"] or None, row["kind"])
         for row in read_table("titles.tsv")
     }
+
+
+def title_source(title: str) -> str | None:
+    """The data file a lower-case title or group noun comes from."""
+    if title in _own_titles():
+        return "titles.tsv"
+    return "agents.tsv" if title in titles() else None
 
 
 @lru_cache(maxsize=1)
