@@ -23,7 +23,7 @@ from accord.knowledge import (
     titles,
 )
 from accord.model import Actor
-from accord.offices import people_named, resolve_person
+from accord.offices import ROLE, people_named, resolve_person
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
@@ -439,8 +439,10 @@ def _office_holder(person: str, on: date | None, code: str | None, sector: str |
         return code, sector, office
     if title_hits:
         return match.code, sector, office
-    # An open "?" bound leaves the sector unknown: a state's office holder is still GOV.
-    sector = match.sector if match.sector is not None else match.tenure.sector
+    # An open "?" bound leaves the sector unknown: a state's office holder is still GOV; a
+    # role known only up to a bound gives its state alone.
+    sector = match.sector if match.sector is not None else (
+        match.tenure.sector if match.tenure.office != ROLE else None)
     return match.code, sector, match.office
 
 
