@@ -102,8 +102,9 @@ def main(argv: list[str]) -> int:
         return 2
     counts = agreement(read_people(path))
     days = counts["days"]
-    text = (f"{counts['agree']} of {days} (holder, day) checks agree ({counts['agree'] / days:.3f}); "
-            f"error rate {1 - counts['agree'] / days:.3f}: no role that day {counts['no_role']}, "
+    share = counts["agree"] / days
+    text = (f"{counts['agree']} of {days} (holder, day) checks agree ({share:.3f}); "
+            f"error rate {1 - share:.3f}: no role that day {counts['no_role']}, "
             f"another state {counts['other_state']}, a role other than GOV {counts['not_gov']}")
     print(text)
     if "--no-record" not in argv:
