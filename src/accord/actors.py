@@ -24,6 +24,7 @@ from accord.knowledge import (
 )
 from accord.model import Actor
 from accord.offices import ROLE, people_named, resolve_person
+from accord.where import resolve_place
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
@@ -225,7 +226,9 @@ def _person_name(tokens: list[Token], taken: set[int], head: Token,
         # So does a surname the article has already tied to a person ("Traore said").
         proper = token.pos_ == "PROPN" or bool(people_named(token.text)) or (
             token.text in (remembered or {}))
-        usable = token.i not in taken and (joined or inside or (
+        # A place or a nationality ("rebels in India", "Maoist rebels") is nobody's name.
+        place = token.ent_type_ in PLACE_LABELS | {"NORP"} and not people_named(token.text)
+        usable = token.i not in taken and not place and (joined or inside or (
             proper and token.lower_ not in HONORIFICS and token.text[:1].isupper()))
         if usable and runs and runs[-1][-1].i == token.i - 1:
             runs[-1].append(token)
@@ -375,10 +378,14 @@ def resolve_parts(parts: list[list[Token]], memory: ArticleMemory, avoid: set) -
 
 def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> Actor | None:
     names = _name_entries(tokens)
-    if any(entry.kind == "media" for entry, _ in names):
-        return None
     named = set().union(*(indices for _, indices in names))
     title_hits = _titles_in([token for token in tokens if token.i not in named])
+    if any(entry.kind == "media" for entry, _ in names):
+        if not title_hits:
+            return None  # "Xinhua reported": the medium is the source, not an actor
+        # "a BBC reporter": a journalist of the medium's home state.
+        names = [(_media_staff(entry), indices) if entry.kind == "media" else (entry, indices)
+                 for entry, indices in names]
     taken = named.union(*(indices for _, _, indices in title_hits))
     person = _person_name(tokens, taken, head, memory.people)
     text = _span_text(tokens)
@@ -399,9 +406,10 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     elif person and not known:
         code, sector, office = _office_holder(person, memory.on, code, sector, office, title_hits)
     if code is None and title_hits and not person:
-        # "police", "protesters": domestic actors of the state the story is about just now.
+        # "gunmen in Karachi", "residents of Mosul": the place the phrase names; otherwise
+        # "police", "protesters" are domestic actors of the state the story is about just now.
         recent = memory.recent_countries(set())
-        code = recent[0] if recent else memory.home_country
+        code = _state_of_place(head) or (recent[0] if recent else memory.home_country)
     if code is None and not title_hits and head.ent_type_ not in NAMED_ENTITY_LABELS:
         return None
     if code in state_codes() and sector is None:
@@ -425,6 +433,34 @@ def _people_of_a_state(names: list[tuple[NameEntry, set[int]]], tokens: list[Tok
         return False
     others = [token for token in tokens if token.i not in names[-1][1]]
     return not (others and all(token.lower_ == "the" for token in others))
+
+
+LOCATIVE_PREPS = {"in", "of", "from"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+def _state_of_place(head: Token) -> str | None:
+    """The state of a place named in a PP on the head ("clerics in Najaf" -> IRQ)."""
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ not in LOCATIVE_PREPS:
+            continue
+        for place in (child for child in prep.children if child.dep_ == "pobj"):
+            if place.pos_ != "PROPN" and place.ent_type_ not in PLACE_LABELS:
+                continue
+            words = [t for t in place.subtree if t.pos_ == "PROPN" or t.ent_type_ in PLACE_LABELS]
+            text = _span_text(words) if words else place.text
+            entry = lookup_name(text)
+            if entry and entry.code in state_codes():
+                return entry.code
+            found = resolve_place(text)
+            if found and found.country_code in state_codes():
+                return found.country_code
+    return None
+
+
+def _media_staff(entry: NameEntry) -> NameEntry:
+    code = entry.code if entry.code in state_codes() else None
+    return NameEntry(code, "JRN", "organisation", entry.canonical)  # type: ignore[arg-type]
 
 
 Coded = tuple[str | None, str | None, str | None]  # code, sector, office
