@@ -47,7 +47,8 @@ def test_every_row_names_a_known_state_office_and_sector():
         elif tenure.office == ROLE:
             assert tenure.code in codes and tenure.sector in ROLE_SECTORS, tenure
         else:
-            assert tenure.code in codes and tenure.sector == "GOV", tenure
+            expected = "MIL" if tenure.office == "army_chief" else "GOV"
+            assert tenure.code in codes and tenure.sector == expected, tenure
 
 
 def test_rows_have_seven_columns_and_dates_that_parse():
@@ -190,7 +191,7 @@ CASES = [
     ("King Charles", "2023-05-06", "GBR", GOV, "King"),
     ("Justin Trudeau", "2018-01-01", "CAN", GOV, "Prime Minister"),
     ("Mark Carney", "2025-04-01", "CAN", GOV, "Prime Minister"),
-    ("Mark Carney", "2024-04-01", "CAN", None, "Official"),  # a 2008-09 role, no later one
+    ("Mark Carney", "2024-04-01", "GBR", ELI, "former Bank of England Governor"),
     ("Jacinda Ardern", "2020-03-15", "NZL", GOV, "Prime Minister"),
     ("Anthony Albanese", "2023-01-01", "AUS", GOV, "Prime Minister"),
     ("Penny Wong", "2023-01-01", "AUS", GOV, "Foreign Minister"),

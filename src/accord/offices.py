@@ -290,7 +290,16 @@ def _latest(candidates: list[Tenure]) -> PersonMatch:
 
 def holder_of(code: str, office: str, on: date) -> Tenure | None:
     """Who held `office` (head_of_state, head_of_government, ...) of state `code` on `on`."""
-    for tenure in tenures():
-        if tenure.code == code and tenure.office == office and tenure.holds_on(on) is True:
+    for tenure in _tenures_by_office().get((code, office), ()):
+        if tenure.holds_on(on) is True:
             return tenure
     return None
+
+
+@lru_cache(maxsize=1)
+def _tenures_by_office() -> dict[tuple[str, str], tuple[Tenure, ...]]:
+    """(code, office) -> tenures in file order, so that a look-up does not scan every row."""
+    index: dict[tuple[str, str], list[Tenure]] = defaultdict(list)
+    for tenure in tenures():
+        index[(tenure.code, tenure.office)].append(tenure)
+    return {key: tuple(found) for key, found in index.items()}
