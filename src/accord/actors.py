@@ -23,7 +23,7 @@ from accord.knowledge import (
     titles,
 )
 from accord.model import Actor
-from accord.offices import ROLE, people_named, resolve_person
+from accord.offices import ROLE, monarch_named, people_named, resolve_person
 from accord.where import resolve_place
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -388,6 +388,9 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
                  for entry, indices in names]
     taken = named.union(*(indices for _, _, indices in title_hits))
     person = _person_name(tokens, taken, head, memory.people)
+    person, title_hits = _titled_name(person, title_hits, tokens, memory.on)
+    if person and title_hits and head.tag_ == "NNS" and head.i in title_hits[-1][2]:
+        person = None  # "Tuareg rebels": a plural group noun is the actor, not a person
     text = _span_text(tokens)
     known = memory.people.get(person) if person else None
     if not names and not title_hits and not person:
@@ -435,12 +438,36 @@ def _people_of_a_state(names: list[tuple[NameEntry, set[int]]], tokens: list[Tok
     return not (others and all(token.lower_ == "the" for token in others))
 
 
+def _titled_name(person: str | None, title_hits: list, tokens: list[Token],
+                 on: date | None) -> tuple[str | None, list]:
+    """A title that is part of how a holder is named: "Pope Francis" and "Queen Elizabeth" are
+    names in the table, "King Fahd" is the reigning king whose name starts with Fahd."""
+    if not person or not title_hits:
+        return person, title_hits
+    title, _, indices = title_hits[-1]
+    words = [token for token in tokens if token.i in indices]
+    titled = f"{_span_text(words)} {person}" if words else person
+    if people_named(titled):
+        return titled, title_hits[:-1]
+    if resolve_person(person, on) is not None:
+        return person, title_hits
+    monarch = monarch_named(person, title.office or "", on) if on else None
+    return (monarch, title_hits[:-1]) if monarch else (person, title_hits)
+
+
 LOCATIVE_PREPS = {"in", "of", "from"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
 def _state_of_place(head: Token) -> str | None:
-    """The state of a place named in a PP on the head ("clerics in Najaf" -> IRQ)."""
+    """The state of a place named in a PP on the head ("clerics in Najaf" -> IRQ) or before it
+    ("Darfur rebels", "Texas officials")."""
+    for modifier in head.children:
+        if modifier.dep_ in {"compound", "nmod", "amod"} and modifier.ent_type_ in PLACE_LABELS:
+            code = _state_named(_span_text([t for t in modifier.subtree
+                                             if t.ent_type_ in PLACE_LABELS]))
+            if code:
+                return code
     for prep in head.children:
         if prep.dep_ != "prep" or prep.lower_ not in LOCATIVE_PREPS:
             continue
@@ -448,14 +475,18 @@ def _state_of_place(head: Token) -> str | None:
             if place.pos_ != "PROPN" and place.ent_type_ not in PLACE_LABELS:
                 continue
             words = [t for t in place.subtree if t.pos_ == "PROPN" or t.ent_type_ in PLACE_LABELS]
-            text = _span_text(words) if words else place.text
-            entry = lookup_name(text)
-            if entry and entry.code in state_codes():
-                return entry.code
-            found = resolve_place(text)
-            if found and found.country_code in state_codes():
-                return found.country_code
+            code = _state_named(_span_text(words) if words else place.text)
+            if code:
+                return code
     return None
+
+
+def _state_named(text: str) -> str | None:
+    entry = lookup_name(text)
+    if entry and entry.code in state_codes():
+        return entry.code
+    found = resolve_place(text)
+    return found.country_code if found and found.country_code in state_codes() else None
 
 
 def _media_staff(entry: NameEntry) -> NameEntry:

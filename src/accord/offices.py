@@ -303,3 +303,12 @@ def _tenures_by_office() -> dict[tuple[str, str], tuple[Tenure, ...]]:
     for tenure in tenures():
         index[(tenure.code, tenure.office)].append(tenure)
     return {key: tuple(found) for key, found in index.items()}
+
+
+def monarch_named(first_name: str, title: str, on: date) -> str | None:
+    """The head of state reigning on `on` whose title is `title` ("King") and whose name starts
+    with `first_name` ("Fahd" -> "Fahd bin Abdulaziz"); None unless exactly one fits."""
+    found = {tenure.name for tenure in tenures()
+             if tenure.office == "head_of_state" and tenure.title == title
+             and tenure.name.split()[0] == first_name and tenure.holds_on(on) is True}
+    return found.pop() if len(found) == 1 else None
