@@ -18,8 +18,10 @@ from accord.knowledge import (
     NameEntry,
     Title,
     longest_title_words,
+    name_first_words,
     name_table,
     state_codes,
+    title_first_words,
     titles,
 )
 from accord.model import Actor
@@ -148,14 +150,17 @@ def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
     ("The Democratic People's Republic of Korea"), so a longer name always beats a shorter one
     inside or overlapping it ("Republic of Korea"); the result is in text order."""
     candidates: list[tuple[int, int, NameEntry, set[int]]] = []
+    starts = name_first_words()
     for start in range(len(tokens)):
+        if tokens[start].text not in starts or tokens[start].dep_ == "case":
+            continue  # no name begins with this word: skip the windows (the coder's hot path)
         for end in range(min(len(tokens), start + MAX_NAME_TOKENS), start, -1):
             span = tokens[start:end]
             if any(span[k + 1].i != span[k].i + 1 for k in range(len(span) - 1)):
                 continue
-            if span[0].dep_ == "case" or span[-1].dep_ == "case":
+            if span[-1].dep_ == "case":
                 continue
-            entry = lookup_name(_span_text(span))
+            entry = lookup_name(_joined(span))
             if entry:
                 candidates.append((len(span), -span[0].i, entry, {t.i for t in span}))
     found: list[tuple[NameEntry, set[int]]] = []
@@ -191,6 +196,9 @@ def _titles_in(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
 
 def _title_at(tokens: list[Token], position: int,
               table: dict[str, Title]) -> tuple[Title, str, int] | None:
+    first = tokens[position]
+    if first.lower_ not in title_first_words() and first.lemma_.lower() not in table:
+        return None
     # Hyphenated titles ("Secretary-General") are three tokens: allow for them in the window.
     longest = min(longest_title_words() + 2, len(tokens) - position)
     for size in range(longest, 0, -1):
@@ -199,12 +207,17 @@ def _title_at(tokens: list[Token], position: int,
             continue
         if _inside_a_name(window):
             continue
-        text = window[0].doc[window[0].i : window[-1].i + 1].text
+        text = _joined(window)
         title = table.get(text.lower()) or (
             table.get(window[0].lemma_.lower()) if size == 1 else None)
         if title:
             return title, title.office or text, size
     return None
+
+
+def _joined(tokens: list[Token]) -> str:
+    """The text of contiguous tokens, without slicing the Doc (cheaper on the hot path)."""
+    return "".join(token.text_with_ws for token in tokens).strip()
 
 
 def _inside_a_name(window: list[Token]) -> bool:

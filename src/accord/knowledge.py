@@ -181,6 +181,24 @@ def title_source(title: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def name_first_words() -> frozenset[str]:
+    """First words of every known name, and "the"/"The" that a name may be written after."""
+    words = {"the", "The"}
+    for surface in name_table():
+        first = surface.split()[0] if surface.split() else ""
+        # The tokenizer splits "Al-Shabaab" at the hyphen and "'Ndrangheta" after the quote.
+        words |= {first, first.split("-")[0], first[:1], first.split("'")[0]}
+    return frozenset(word for word in words if word)
+
+
+@lru_cache(maxsize=1)
+def title_first_words() -> frozenset[str]:
+    """First words (lower case) of every title and group noun; a hyphenated title's first word
+    is the part before the hyphen."""
+    return frozenset(title.split()[0].split("-")[0] for title in titles() if title.split())
+
+
+@lru_cache(maxsize=1)
 def longest_title_words() -> int:
     return max((len(title.split()) for title in titles()), default=1)
 
