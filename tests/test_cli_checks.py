@@ -211,7 +211,9 @@ BAD_INVOCATIONS: list[tuple[str, str]] = [
     ("watch {dir} --profile huge", "--profile"),
     # actors
     ("actors", "SUBCOMMAND"),
-    ("actors lookup", "NAME"),
+    ("actors lookup", "PHRASE"),
+    ("actors lookup --batch {missing}", "--batch"),
+    ("actors lookup Wang --batch {text}", "--batch"),
     ("actors lookup Wang --date 2021-13-45", "--date"),
     # eval and train
     ("eval", "kind"),

@@ -42,7 +42,7 @@ commands:
   export      write stored events as JSONL, CSV, Parquet or GDELT-style TSV
   serve       the HTTP API and dashboard over a store
   watch       code every file that lands in a folder into a store, until stopped
-  actors      how a name, title or phrase resolves to a code and sector
+  actors      how a phrase as news writes it resolves to a code and sector
   eval        score the coder against gold data (PLV or PLOVER records)
   train       train the event-type model from gold files
   info        versions of accord, its models and data files
@@ -249,11 +249,16 @@ def _add_actors(commands: argparse._SubParsersAction) -> None:
                                            metavar="SUBCOMMAND")
     lookup = actor_commands.add_parser(
         "lookup", prog="accord actors lookup",
-        help="show how a name, title or phrase resolves to a code and sector, and why",
+        help="show how a phrase as news writes it resolves to a code and sector, and why, "
+             "through the coder's own actor stage",
         formatter_class=HelpFormatter)
-    lookup.add_argument("name", nargs="+", metavar="NAME", help='e.g. "Wang Yi" or Kremlin')
+    lookup.add_argument("name", nargs="*", metavar="PHRASE",
+                        help='e.g. "Wang Yi", Kremlin, "three Egyptian fishermen"')
     lookup.add_argument("--date", help="the article date, YYYY-MM-DD (default: latest tenure)")
     lookup.add_argument("--json", action="store_true", help="print one JSON object")
+    lookup.add_argument("--batch", metavar="FILE",
+                        help="one phrase a line, optionally a tab and a date (- for stdin); "
+                             "prints one JSON line per phrase")
 
 
 def _add_eval(commands: argparse._SubParsersAction) -> None:
