@@ -49,8 +49,7 @@ def own_places() -> dict[str, list[where.Candidate]]:
 def small_places() -> dict[str, list[where.Candidate]]:
     """Towns of 500-15,000 people by name key, read once on the first miss of the main index.
 
-    Alternates are where false friends live ("Bagram" is an alternate of Bahram, Iran): a town is
-    only ever taken when the text names its country (see `_best`)."""
+    A town is only ever taken when the text names its country (see `_best`)."""
     main_ids = {place.geonameid for place in where.gazetteer().places}
     iso3 = {iso2: country["iso3"] for iso2, country in _countries().items()}
     codes = where.place_rules().codes
@@ -67,8 +66,10 @@ def small_places() -> dict[str, list[where.Candidate]]:
                                 SMALL_PLACE_FEATURE, city["population"] or 0,
                                 city["admin1code"] or None)
         keys = {_plain(where.normalize_name(city["name"]))}
+        # Multi-word ASCII alternates only: one-word ones are false friends ("Kamikawa" for
+        # Uetake, "Bagram" for Bahram) and foreign scripts cost most of the load time.
         keys.update(_plain(where.normalize_name(name)) for name in city["alternatenames"]
-                    if where._usable_alternate(name))
+                    if " " in name and name.isascii() and where._usable_alternate(name))
         for key in keys - never:
             if key:
                 table.setdefault(key, []).append(place)
@@ -118,7 +119,8 @@ def spelling_variants(key: str) -> list[str]:
     return list(dict.fromkeys(variants))
 
 
-def candidates_for(name: str, countries: Collection[str] = ()) -> list[where.Candidate]:
+def candidates_for(name: str, countries: Collection[str] = (),
+                   towns: bool = True) -> list[where.Candidate]:
     """Every entry the whole name can mean: the main gazetteer and accord's own table; towns
     of 500+ people when those know nothing, or nothing in the `countries` the text names."""
     key = where.normalize_name(name)
@@ -132,6 +134,8 @@ def candidates_for(name: str, countries: Collection[str] = ()) -> list[where.Can
             break
     if found and (not countries or any(c.country_code in countries for c in found)):
         return found
+    if not countries or not towns:
+        return found  # a town is only taken where its country is named: no need to read them
     towns = small_places()
     small = [c for variant in spelling_variants(key) for c in towns.get(_plain(variant), [])]
     return found + small
@@ -151,32 +155,35 @@ def qualifier_after(text: str, name: str) -> list[str]:
 
 def resolve_in_context(name: str, sentence_countries: Sequence[str] = (),
                        article_countries: Sequence[str] = (),
-                       qualifiers: Sequence[str] = ()) -> Location | None:
+                       qualifiers: Sequence[str] = (), towns: bool = True) -> Location | None:
     """The entry a place name most likely means, or None when nothing fits.
 
     Ranked by the countries the sentence names (strongest), then the article's, then feature
     class and population; a qualifier ("Paris, Texas", "London, Ontario") outranks them all.
     "Kabul, Afghanistan" written as one name reads as a place and its qualifier. A town below
-    15,000 people is taken only when its country is named in the text."""
+    15,000 people is taken only when its country is named in the text, and never with
+    `towns=False` (a name the tagger calls a person: "Kamikawa" is also a Japanese village)."""
     name = name.strip()
     # A country's own name is not evidence for itself: "Georgia" must not vote for Georgia.
     own = where.gazetteer().country_code(name)
     hints = [code for code in sentence_countries if code != own]
     context = [code for code in article_countries if code != own]
-    best = _best(name, hints, context, qualifiers)
+    best = _best(name, hints, context, qualifiers, towns)
     if best is None and "," in name:
         head, *more = [part.strip() for part in name.split(",")]
-        best = _best(head, hints, context, [*qualifiers, *more])
+        best = _best(head, hints, context, [*qualifiers, *more], towns)
     return best.location(name) if best else None
 
 
 def _best(name: str, hints: Collection[str], context: Collection[str],
-          qualifier_names: Sequence[str]) -> where.Candidate | None:
+          qualifier_names: Sequence[str], towns: bool = True) -> where.Candidate | None:
     named = set(hints) | set(context)
-    found = candidates_for(name, named)
+    found = candidates_for(name, named, towns)
     # A small town, and an entry of accord's own table, needs its country named in the text.
     found = [c for c in found if c.geonameid in _main_ids() or c.country_code in named
              or c.feature_code != SMALL_PLACE_FEATURE]
+    if not towns:  # a person's or body's name is a place only by a city's own name
+        found = [c for c in found if c.primary or c.feature_code != SMALL_PLACE_FEATURE]
     if not found:
         return None
     qualifiers = [q for qualifier in qualifier_names for q in candidates_for(qualifier)]
