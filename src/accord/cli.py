@@ -17,6 +17,7 @@ from typing import TextIO
 
 from accord import __version__
 from accord.model import EventRecord, Reject
+from accord.storage_lock import StoreUnavailable
 
 DEFAULT_DB = "accord.duckdb"
 STORE_BATCH = 64
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_store_parser(commands)
     _add_actors_parser(commands)
     _add_serve_parser(commands)
+    _add_watch_parser(commands)
     return parser
 
 
@@ -125,10 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"code": run_code, "events": run_events, "top-dyads": run_top_dyads,
                 "eval": run_eval, "train": run_train, "info": run_info, "cluster": run_cluster,
                 "recode": run_recode, "dyad": run_dyad, "export": run_export,
-                "actors": run_actors, "serve": run_serve}
+                "actors": run_actors, "serve": run_serve, "watch": run_watch}
     try:
         return handlers[args.command](args)
-    except UsageError as error:
+    except (UsageError, StoreUnavailable) as error:
+        # The one place a usage error or a store that cannot be opened or written ends a run.
         print(f"accord: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
@@ -153,7 +156,8 @@ def run_code(args: argparse.Namespace) -> int:
     totals = {"articles": 0, "events": 0, "rejected": 0}
     with ExitStack() as stack:
         sink = stack.enter_context(_event_sink(args))
-        store = stack.enter_context(_open_store(args.db)) if args.db else None
+        if args.db:
+            _open_store(args.db).close()  # a store that cannot be written stops the run first
         rejects_file = (stack.enter_context(open(args.rejects, "w", encoding="utf-8"))
                         if args.rejects else None)
         options = ReadOptions(max_chars=args.max_chars, oversize=args.oversize)
@@ -171,10 +175,13 @@ def run_code(args: argparse.Namespace) -> int:
                 sink.write(item[1])
                 totals["events"] += len(item[1])
             totals["articles"] += len(coded)
-            if store and coded:
-                store.add_batch(coded, coder_version=__version__)
-        if store:
-            _report_clusters(store, incremental=True)
+            if args.db and coded:
+                # Held for one batch only, so the server and other writers get their turns.
+                with _open_store(args.db) as store:
+                    store.add_batch(coded, coder_version=__version__)
+        if args.db:
+            with _open_store(args.db) as store:
+                _report_clusters(store, incremental=True)
     print(f"accord: coded {totals['articles']} article(s), {totals['events']} event(s); "
           f"{totals['rejected']} rejected", file=sys.stderr)
     return 1 if totals["rejected"] else 0
@@ -473,15 +480,16 @@ def _add_recode_parser(commands) -> None:
 def run_recode(args: argparse.Namespace) -> int:
     from accord.store import recode
 
-    with _writable_store(args.db) as store:
-        result = recode(store, batch_size=args.batch_size)
-        print(f"accord: recoded {result.recoded} article(s): {result.events_before} event(s) "
-              f"replaced by {result.events_after}", file=sys.stderr)
-        if result.without_text:
-            print(f"accord: {result.without_text} outdated article(s) stored without their "
-                  "text cannot be recoded; code them again from the source files",
-                  file=sys.stderr)
-        if result.recoded:
+    _writable_store(args.db).close()
+    result = recode(args.db, batch_size=args.batch_size)
+    print(f"accord: recoded {result.recoded} article(s): {result.events_before} event(s) "
+          f"replaced by {result.events_after}", file=sys.stderr)
+    if result.without_text:
+        print(f"accord: {result.without_text} outdated article(s) stored without their "
+              "text cannot be recoded; code them again from the source files",
+              file=sys.stderr)
+    if result.recoded:
+        with _open_store(args.db) as store:
             _report_clusters(store)
     return 0
 
@@ -658,6 +666,47 @@ def run_serve(args: argparse.Namespace) -> int:
           f"({'writable' if args.allow_write else 'read-only'}; API docs at /docs)",
           file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+# ---------------------------------------------------------------- watch (the drop folder)
+
+
+def _add_watch_parser(commands: argparse._SubParsersAction) -> None:
+    watch = commands.add_parser(
+        "watch", help="code every file that lands in a folder into a store, until stopped")
+    watch.add_argument("folder", metavar="DIR", help="the drop folder (subfolders included)")
+    watch.add_argument("--db", default=DEFAULT_DB)
+    watch.add_argument("--interval", type=_positive_seconds, default=2.0,
+                       help="seconds between looks at the folder (2); a file is coded once "
+                            "it is unchanged for one interval")
+    _add_profile_argument(watch)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from error
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    from functools import partial
+
+    from accord.pipeline import code_articles
+    from accord.readers import read_inputs
+    from accord.watch import watch
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UsageError(f"no folder at {args.folder}")
+    _check_profile(args.profile)
+    _open_store(args.db).close()  # a store that cannot be written stops the start
+    watch(folder, args.db, args.interval, coder=partial(code_articles, profile=args.profile),
+          read=lambda path: read_inputs([str(path)]))
     return 0
 
 
