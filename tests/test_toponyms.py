@@ -101,3 +101,17 @@ def test_multiword_name_is_matched_whole_never_by_its_first_word():
 
 def test_unknown_name_stays_unresolved_rather_than_a_wrong_place():
     assert resolve_in_context("Kafr Bitna Gharbi", ["SYR"]) is None
+
+
+def test_a_base_from_accords_own_table_resolves_with_coordinates_and_no_geonameid():
+    location = resolve_in_context("Bagram Air Base", ["AFG"])
+    assert location is not None
+    assert (location.country_code, location.feature_code) == ("AFG", "MILB")
+    assert location.lat == pytest.approx(34.95, abs=0.05) and location.geonameid is None
+
+
+def test_a_container_country_rules_out_a_namesake_elsewhere():
+    assert qualifier_after("Insurgents attacked Palma in northern Mozambique.", "Palma") == [
+        "Mozambique"]
+    location = resolve_in_context("Palma", ["MOZ"], qualifiers=["Mozambique"])
+    assert location is not None and location.country_code == "MOZ"

@@ -150,7 +150,8 @@ def qualifier_after(text: str, name: str) -> list[str]:
     """The capitalised words that place a name: "Springfield, Illinois" -> ["Illinois"],
     "Palma in northern Mozambique" -> ["Mozambique"]."""
     match = re.search(re.escape(name) + _CONTAINER, text)
-    return [match.group(1).strip()] if match else []
+    # A sentence's full stop is not part of the name ("U.S." still normalizes to "us").
+    return [match.group(1).strip().rstrip(".,;:")] if match else []
 
 
 def resolve_in_context(name: str, sentence_countries: Sequence[str] = (),
