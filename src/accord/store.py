@@ -26,6 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from accord.model import Actor, Article, EventRecord, Reject
+from accord.progress import RunProgress, tracked
 from accord.storage_lock import StoreUnavailable, Waiter, open_connection, reason
 
 if TYPE_CHECKING:  # pandas loads on first use: `accord dyad` starts faster without it
@@ -129,15 +130,6 @@ TABLES: dict[str, tuple[tuple[str, str, pa.DataType], ...]] = {
     "clusters": CLUSTER_COLUMNS,
     "event_clusters": EVENT_CLUSTER_COLUMNS,
 }
-
-# The identity of a cluster key, as clusters store it and as events compute it.
-EVENT_KEY_SQL = """event, list_sort(list_distinct(actor_codes)) AS actor_set,
-    list_sort(list_distinct(recipient_codes)) AS recipient_set,
-    coalesce(negated, false) AS negated, coalesce(hypothetical, false) AS hypothetical"""
-CLUSTERS_WITH_KEYS_SQL = """SELECT c.cluster_id FROM clusters c JOIN {keys} k
-    ON c.event = k.event AND c.actor_codes = k.actor_set
-    AND c.recipient_codes = k.recipient_set AND c.negated = k.negated
-    AND c.hypothetical = k.hypothetical"""
 
 # Columns whose content is nested JSON; the flat DataFrame view leaves them out.
 NESTED_EVENT_COLUMNS = frozenset({"actor", "recipient", "event_loc", "record"})
@@ -264,6 +256,9 @@ class Store(ClosesOnExit):
         for table, columns in TABLES.items():
             self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_columns_sql(columns)})")
             self._add_missing_columns(table, columns)
+        # Updating clusters looks up a few events' memberships by article (accord.cluster_tables).
+        self._con.execute("CREATE INDEX IF NOT EXISTS event_clusters_by_article "
+                          "ON event_clusters (content_hash)")
 
     def _add_missing_columns(
         self, table: str, columns: tuple[tuple[str, str, pa.DataType], ...]
@@ -372,20 +367,31 @@ class Store(ClosesOnExit):
         }
 
     def replace_clusters(
-        self, cluster_rows: list[dict], member_rows: list[dict], keys_table: str | None = None
+        self, cluster_rows: list[dict], member_rows: list[dict],
+        replaced: tuple[Sequence[str], Sequence[int]] | None = None,
     ) -> None:
         """Swap cluster contents for new ones, all or nothing: every cluster, or only the
-        clusters whose key (type, actor set, recipient set, flags) is in `keys_table`."""
+        clusters `replaced` names, (cluster ids, row ids of their `event_clusters` rows), and
+        whichever the new rows overwrite."""
         with self._transaction():
-            if keys_table is None:
+            if replaced is None:
                 self._con.execute("DELETE FROM event_clusters")
                 self._con.execute("DELETE FROM clusters")
             else:
-                replaced = CLUSTERS_WITH_KEYS_SQL.format(keys=keys_table)
-                self._con.execute(f"DELETE FROM event_clusters WHERE cluster_id IN ({replaced})")
-                self._con.execute(f"DELETE FROM clusters WHERE cluster_id IN ({replaced})")
+                ids, member_row_ids = replaced
+                overwritten = {row["cluster_id"] for row in cluster_rows}
+                self._delete_clusters(sorted({*ids, *overwritten}), member_row_ids)
             self._append("clusters", CLUSTER_COLUMNS, cluster_rows)
             self._append("event_clusters", EVENT_CLUSTER_COLUMNS, member_rows)
+
+    def _delete_clusters(self, ids: Sequence[str], member_row_ids: Sequence[int]) -> None:
+        # Literal IN lists: DuckDB finds the rows by row id, and clusters through the index on
+        # cluster_id, instead of reading the tables.
+        for start in range(0, len(member_row_ids), 1024):
+            listed = ", ".join(str(int(row)) for row in member_row_ids[start:start + 1024])
+            self._con.execute(f"DELETE FROM event_clusters WHERE rowid IN ({listed})")
+        for chunk in _chunks(ids):
+            self._con.execute(f"DELETE FROM clusters WHERE cluster_id IN ({chunk})")
 
     def append_rows(self, table: str, columns: Columns, rows: list[dict]) -> None:
         """Add rows to a table of another module's (created if missing), in one transaction."""
@@ -539,6 +545,13 @@ class Store(ClosesOnExit):
         return int(row[0]) if row else 0
 
 
+def _chunks(values: Sequence[str], size: int = 128) -> Iterator[str]:
+    """The values as SQL string literals, `size` at a time, comma-separated."""
+    for start in range(0, len(values), size):
+        chunk = values[start:start + size]
+        yield ", ".join("'" + value.replace("'", "''") + "'" for value in chunk)
+
+
 # -- recoding ------------------------------------------------------------------------------
 
 Coder = Callable[[Iterable[Article]], Iterable["tuple[Article, list[EventRecord]] | Reject"]]
@@ -560,10 +573,12 @@ def recode(
     batch_size: int = 64,
     coder_version: str | None = None,
     knowledge: str | None = None,
+    progress: RunProgress | None = None,
 ) -> RecodeResult:
     """Code again only the articles whose coder version or knowledge differ from the current
     ones, replacing their events one transaction per batch (a crash loses at most a batch,
-    and the next run picks up the articles still marked with the old version).
+    and the next run picks up the articles still marked with the old version). `progress`
+    counts the articles coded, out of the outdated ones.
 
     Given a path instead of an open store, the file is held only while a batch is read or
     written, not while it is coded, so the server and other writers get their turns.
@@ -577,12 +592,14 @@ def recode(
     with held(store) as opened:
         hashes, without_text = opened.stale_hashes(coder_version, knowledge)
     result = RecodeResult(without_text=without_text)
+    if progress is not None:
+        progress.set_total(len(hashes))
     for start in range(0, len(hashes), batch_size):
         chunk = hashes[start : start + batch_size]
         with held(store) as opened:
             result.events_before += opened.event_count(chunk)
             articles = opened.stored_articles(chunk)
-        coded = [item for item in coder(articles) if isinstance(item, tuple)]
+        coded = [item for item in tracked(coder(articles), progress) if isinstance(item, tuple)]
         with held(store) as opened:
             result.recoded += opened.replace_batch(coded, coder_version, knowledge)
         result.events_after += sum(len(events) for _, events in coded)
