@@ -341,7 +341,7 @@ def run_eval(args: argparse.Namespace) -> int:
 def _unreadable_gold_is_a_usage_error(what: str) -> Iterator[None]:
     """A gold or training file in the wrong format or encoding stops the command with its
     name and the reason, not a traceback."""
-    from accord.evaluate import GoldFormatError
+    from accord.gold import GoldFormatError
 
     try:
         yield
@@ -352,13 +352,13 @@ def _unreadable_gold_is_a_usage_error(what: str) -> Iterator[None]:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from accord import classify, evaluate
+    from accord import classify, evaluate, gold, training
 
     if args.kind == "plv":
-        items = list(islice(evaluate.read_plv(args.path, marked=args.marked), args.limit))
+        items = list(islice(gold.read_plv(args.path, marked=args.marked), args.limit))
         label_map = evaluate.PLV_LABELS
     else:
-        items = list(islice(evaluate.read_plover_json(args.path), args.limit))
+        items = list(islice(gold.read_plover_json(args.path), args.limit))
         label_map = {}
     if not items:
         raise UsageError(f"no labelled sentences in gold file {args.path}")
@@ -368,7 +368,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             raise UsageError("--cv needs at least 2 folds")
         _check_profile(args.profile, needs_model=False)
         seed = classify.DEFAULT_SEED if args.seed is None else args.seed
-        authored = evaluate.read_authored(classify.AUTHORED_PATH)
+        authored = gold.read_authored(training.AUTHORED_PATH)
         folds, pooled = evaluate.cross_validate(items, args.cv, seed, label_map, authored,
                                                 args.profile)
         print(evaluate.fold_report(folds) + "\n")
@@ -384,7 +384,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 def run_train(args: argparse.Namespace) -> int:
     import time
 
-    from accord import classify
+    from accord import classify, training
 
     missing = [path for path in args.data if not Path(path).is_file()]
     if missing:
@@ -393,7 +393,7 @@ def run_train(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     _check_profile(args.profile, needs_model=False)
     with _unreadable_gold_is_a_usage_error("training data"):
-        model, examples = classify.train(args.data, seed=seed,
+        model, examples = training.train(args.data, seed=seed,
                                          include_authored=not args.no_authored,
                                          profile=args.profile)
     out = Path(args.out) if args.out else classify.model_path(args.profile)

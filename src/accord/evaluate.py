@@ -1,6 +1,6 @@
 """Scoring the coder against gold data given by path: PLV sentences (TSV) and PLOVER JSON records.
 
-Owns the gold-data readers and the metrics: accuracy, per-type precision/recall/F1, macro-F1
+Owns the metrics: accuracy, per-type precision/recall/F1, macro-F1
 over the gold labels, the confusion matrix, and k-fold cross-validation of the event-type model.
 The coder's answer for a text is its primary event: the rule candidates of the sentence rescored
 by the model (`classify.rescore`), the most confident first; with PLV's <s>/<t> marks, the
@@ -10,20 +10,16 @@ candidate whose parties overlap them; when the rules find nothing, the model's o
 from __future__ import annotations
 
 import copy
-import csv
-import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 
 from spacy.tokens import Span
 
-from accord import classify
+from accord import classify, training
 from accord.events import Candidate
-from accord.knowledge import canonical_type
+from accord.gold import GoldItem
 from accord.model import Article
 from accord.nlp import parse
 from accord.pipeline import article_candidates
@@ -31,15 +27,6 @@ from accord.pipeline import article_candidates
 NO_EVENT = "NONE"
 # PLV's gold labels predate PLOVER 2.0: CONCEDE and RETREAT were one type, YIELD.
 PLV_LABELS = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}
-
-
-@dataclass
-class GoldItem:
-    id: str
-    text: str
-    label: str
-    source: tuple[int, int] | None = None  # character span of a marked source, if any
-    target: tuple[int, int] | None = None
 
 
 @dataclass
@@ -98,103 +85,6 @@ class Scores:
         return matrix
 
 
-# ---------------------------------------------------------------- gold readers
-
-
-MARK = re.compile(r"</?[st]>")
-
-
-def strip_marks(marked: str) -> tuple[str, tuple[int, int] | None, tuple[int, int] | None]:
-    """PLV's `marked_sentence` without its <s>/<t> tags, and the character spans they enclosed."""
-    text: list[str] = []
-    spans: dict[str, list[int]] = {}
-    position = 0
-    for match in MARK.finditer(marked):
-        text.append(marked[position:match.start()])
-        tag = match.group()
-        offset = sum(len(part) for part in text)
-        spans.setdefault(tag.strip("</>"), []).append(offset)
-        position = match.end()
-    text.append(marked[position:])
-
-    def span(key: str) -> tuple[int, int] | None:
-        found = spans.get(key, [])
-        return (found[0], found[1]) if len(found) >= 2 else None
-
-    return "".join(text), span("s"), span("t")
-
-
-class GoldFormatError(ValueError):
-    """A gold file that is not in the format it was given as; the message names file and place."""
-
-
-PLV_COLUMNS = ("sentence", "gold_root")
-
-
-def read_plv(path: str | Path, marked: bool = False) -> Iterator[GoldItem]:
-    """PLV TSV: the raw `sentence` and its `gold_root`; with `marked`, the text comes from
-    `marked_sentence` and keeps the character spans of the marked source and target."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(handle, delimiter="\t")
-        missing = [column for column in PLV_COLUMNS if column not in (rows.fieldnames or [])]
-        if missing:
-            raise GoldFormatError(f"{path}: not a PLV TSV file: no {' or '.join(missing)} "
-                                  f"column in its header")
-        for number, row in enumerate(rows, start=1):
-            text, label = (row.get("sentence") or "").strip(), (row.get("gold_root") or "").strip()
-            if not (text and label):
-                continue
-            item = GoldItem(str(row.get("sentence_id") or number), text, label.upper())
-            if marked and (row.get("marked_sentence") or "").strip():
-                raw, item.source, item.target = strip_marks(row["marked_sentence"].strip())
-                item.text = raw.strip()
-                shift = len(raw) - len(raw.lstrip())
-                item.source, item.target = _shift(item.source, shift), _shift(item.target, shift)
-            yield item
-
-
-def _shift(span: tuple[int, int] | None, by: int) -> tuple[int, int] | None:
-    return (span[0] - by, span[1] - by) if span else None
-
-
-def read_plover_json(path: str | Path) -> Iterator[GoldItem]:
-    """PLOVER records (a JSON list or JSON lines), each with `text` or `event_text`, and `event`."""
-    raw = Path(path).read_text(encoding="utf-8").strip()
-    for number, record in enumerate(_json_records(path, raw), start=1):
-        if not isinstance(record, dict):
-            raise GoldFormatError(f"{path}: record {number} is not a JSON object")
-        text = record.get("text") or record.get("sentence") or record.get("event_text")
-        label = record.get("event") or record.get("event_type")
-        if text and label:
-            yield GoldItem(str(record.get("id", number)), text, canonical_type(label))
-
-
-def _json_records(path: str | Path, raw: str) -> list:
-    if raw.startswith("["):
-        try:
-            return json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise GoldFormatError(f"{path}: not a JSON list: {error}") from error
-    records = []
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if line.strip():
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError as error:
-                raise GoldFormatError(f"{path}: line {number} is not JSON: {error.msg}") from error
-    return records
-
-
-def read_authored(path: str | Path) -> list[GoldItem]:
-    """accord's authored training examples (TSV with `text` and `event`), as gold items."""
-    from accord.classify import read_training_file
-
-    if not Path(path).exists():
-        return []
-    return [GoldItem(f"authored-{number}", example.text, example.label)
-            for number, example in enumerate(read_training_file(path), start=1)]
-
-
 # ---------------------------------------------------------------- running the coder
 
 
@@ -232,7 +122,7 @@ def _typed_sentences(items: Iterable[GoldItem]) -> Iterator[tuple[GoldItem, Span
 
     for article, doc in parse(articles(), batch_size=64):
         item = pending.pop(article.id)
-        sentence, candidates = classify.primary_sentence(article, doc)
+        sentence, candidates = training.primary_sentence(article, doc)
         if item.source or item.target:
             sentence, candidates = _marked_sentence(article, doc, item) or (sentence, candidates)
         yield item, sentence, candidates
@@ -333,7 +223,7 @@ def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classi
                    profile: str = classify.FAST) -> tuple[list[FoldResult], Scores]:
     """Train on all folds but one and score the one left out, for each fold (stratified by
     label, shuffled with `seed`). `extra_training` (accord's authored examples) joins every
-    training set at `classify.AUTHORED_WEIGHT` and is never scored. The model reads the
+    training set at `training.AUTHORED_WEIGHT` and is never scored. The model reads the
     features of `profile`. Returns the folds and the pooled scores."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -344,13 +234,13 @@ def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classi
     results: list[FoldResult] = []
     pooled: list[tuple[int, str, str, float]] = []  # (item, gold, predicted, confidence)
     for number, (train, test) in enumerate(splitter.split(labels, labels), start=1):
-        training = [coded[i] for i in train] + extra
-        model = classify.calibrated_fit([c.features for c in training],
-                                        [c.item.label for c in training], seed=seed,
-                                        example_weights=classify.training_weights(
+        fold_training = [coded[i] for i in train] + extra
+        model = training.calibrated_fit([c.features for c in fold_training],
+                                        [c.item.label for c in fold_training], seed=seed,
+                                        example_weights=training.training_weights(
                                             len(train), len(extra)))
         scores = score_coded([coded[i] for i in test], label_map, model)
-        results.append(FoldResult(number, len(training), scores))
+        results.append(FoldResult(number, len(fold_training), scores))
         pooled += list(zip(test, scores.gold, scores.predicted, scores.confidences, strict=True))
     pooled.sort()
     return results, Scores([row[1] for row in pooled], [row[2] for row in pooled],
