@@ -142,3 +142,27 @@ def test_a_gold_file_in_the_wrong_format_is_named_with_the_reason(tmp_path, caps
     assert "a training TSV needs a sentence (or text) and a gold_root (or event) column" in \
         capsys.readouterr().err
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_eval_none_reports_the_share_of_non_event_sentences_that_produce_an_event(tmp_path,
+                                                                                  capsys):
+    quiet = tmp_path / "quiet.tsv"
+    quiet.write_text("id\ttext\n"
+                     "1\tThe museum holds more than forty thousand paintings.\n"
+                     "2\tLight rain is expected across the north on Friday.\n", encoding="utf-8")
+    assert main(["eval", "none", str(quiet)]) == 0
+    out = capsys.readouterr().out
+    assert "sentences: 2" in out and "produce an event: 0 (0.000)" in out
+
+
+def test_eval_end_to_end_prints_the_no_event_rate(tmp_path, capsys):
+    gold = tmp_path / "gold.tsv"
+    gold.write_text(
+        "sentence_id\tsentence\tgold_root\n"
+        "1\tRussian troops shelled the city of Kharkiv overnight.\tASSAULT\n"
+        "2\tThe museum holds more than forty thousand paintings.\tPROTEST\n",
+        encoding="utf-8")
+    assert main(["eval", "plv", str(gold), "--end-to-end"]) == 0
+    out = capsys.readouterr().out
+    assert "(end to end)" in out and "no-event rate: 0.500" in out
+    assert main(["eval", "plv", str(gold), "--end-to-end", "--cv", "1"]) == 2

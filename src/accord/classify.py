@@ -33,6 +33,12 @@ FAST, ACCURATE = "fast", "accurate"
 PROFILES = (FAST, ACCURATE)
 MODEL_FILES = {FAST: "event_type.npz", ACCURATE: "event_type_accurate.npz"}
 MODEL_PATH = MODEL_DIR / MODEL_FILES[FAST]
+# The detector head's two classes: the sentence reports an event, or it does not.
+EVENT, NO_EVENT = "EVENT", "NONE"
+# Below this probability of an event the sentence codes nothing, unless a pattern is sure.
+# A typed trigger pattern is a prior: it lowers the bar by PATTERN_PRIOR times its weight.
+EVENT_THRESHOLD = 0.5
+PATTERN_PRIOR = 0.25
 YIELD = "YIELD"
 YIELD_PARTS = ("CONCEDE", "RETREAT")
 DEFAULT_SEED = 13
@@ -279,12 +285,48 @@ def model_path(profile: str = FAST) -> Path:
     return MODEL_DIR / MODEL_FILES[profile]
 
 
+def detector_beside(path: str | Path) -> Path:
+    """Where the detector head trained with the type model at `path` is kept."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.detector.npz")
+
+
+def detector_path(profile: str = FAST) -> Path:
+    return detector_beside(model_path(profile))
+
+
 @lru_cache(maxsize=len(PROFILES))
 def load_model(profile: str = FAST) -> TypeModel | None:
     """The shipped model of a profile, loaded once per process (None when the package has
     none)."""
     path = model_path(profile)
     return TypeModel.load(path) if path.exists() else None
+
+
+@lru_cache(maxsize=len(PROFILES))
+def load_detector(profile: str = FAST) -> TypeModel | None:
+    """The shipped event-or-not head of a profile, loaded once (None when there is none)."""
+    path = detector_path(profile)
+    return TypeModel.load(path) if path.exists() else None
+
+
+@dataclass(frozen=True)
+class Models:
+    """What decides a sentence: the event-type model and the event-or-not detector head."""
+
+    types: TypeModel | None
+    detector: TypeModel | None = None
+
+
+def load_models(profile: str = FAST) -> Models:
+    return Models(load_model(profile), load_detector(profile))
+
+
+def event_probability(detector: TypeModel | None, features: dict[str, float]) -> float:
+    """How likely the sentence reports an event at all (1.0 without a detector)."""
+    if detector is None:
+        return 1.0
+    return detector.probabilities(features).get(EVENT, 0.0)
 
 
 def embedding_features(vector: np.ndarray) -> dict[str, float]:
@@ -362,7 +404,8 @@ def classify_sentence(sent: Span, candidates: Sequence, model: TypeModel | None 
 
 
 def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
-            primary=None, features: dict[str, float] | None = None) -> list:
+            primary=None, features: dict[str, float] | None = None,
+            detector: TypeModel | None = None) -> list:
     """Retype and rescore the rule coder's candidates for one sentence, best first.
 
     The primary candidate (`primary`, else the patterns' most confident) takes the decided
@@ -370,6 +413,9 @@ def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
     (the part of the pattern score that is not the pattern's own weight). When another candidate
     already has the decided type it becomes the primary instead. Other candidates keep their
     type and the patterns' confidence, ranked below the primary.
+    Clauses no pattern typed (open candidates) only ever become the primary event; the rest are
+    dropped. When the detector head says the sentence reports no event, only candidates of sure
+    patterns with a known actor stay.
     Confidences stay in [0, 1]. Without a shipped model the candidates come back unchanged.
     """
     if not candidates:
@@ -378,6 +424,10 @@ def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
     if model is None:
         return candidates
     features = features if features is not None else sentence_features(sent, candidates)
+    if event_probability(detector, features) < event_threshold(candidates):
+        candidates = [c for c in candidates if _sure(c)]
+        if not candidates:
+            return []
     probabilities = model.probabilities(features)
     ordered = sorted(candidates, key=lambda c: c.confidence, reverse=True)
     if primary is not None and primary in ordered:
@@ -392,16 +442,28 @@ def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
         ordered.remove(carrier)
         ordered.insert(0, carrier)
         primary = carrier
-    others = ordered[1:]
+    others = [c for c in ordered[1:] if not c.is_open]
     party_factor = _party_factor(primary)
     if decision.event_type != primary.event_type:
         _retype(primary, decision.event_type)
     primary.confidence = _clip(decision.confidence * party_factor)
+    primary.primary = True
     # PLV has one label per sentence, so the model speaks for the primary event only; the other
     # clauses keep the patterns' confidence, ranked below it.
     for candidate in others:
         candidate.confidence = min(candidate.confidence, max(0.0, primary.confidence - 0.001))
     return [primary, *others]
+
+
+def event_threshold(candidates: Sequence) -> float:
+    """The detector's bar for this sentence: lower where a trigger pattern types a clause."""
+    typed = [c.pattern.weight for c in candidates if not c.is_open]
+    return EVENT_THRESHOLD - PATTERN_PRIOR * max(typed, default=0.0)
+
+
+def _sure(candidate) -> bool:
+    return (not candidate.is_open and candidate.pattern.weight >= PATTERN_SURE
+            and any(actor.code for actor in candidate.actors))
 
 
 def _party_factor(candidate) -> float:

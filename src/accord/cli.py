@@ -65,8 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     dyads.add_argument("--limit", type=int, default=20)
 
     evaluation = commands.add_parser("eval", help="score the coder against gold data")
-    evaluation.add_argument("kind", choices=["plv", "plover"],
-                            help="plv: PLV TSV sentences; plover: PLOVER JSON/JSONL records")
+    evaluation.add_argument("kind", choices=["plv", "plover", "none"],
+                            help="plv: PLV TSV sentences; plover: PLOVER JSON/JSONL records; "
+                                 "none: sentences reporting no event (TSV with a text column)")
     evaluation.add_argument("path")
     evaluation.add_argument("--limit", type=int, help="score only the first N items")
     evaluation.add_argument("--marked", action="store_true",
@@ -77,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--seed", type=int, help="fold shuffling and training seed")
     evaluation.add_argument("--rules-only", action="store_true",
                             help="score the trigger patterns alone, without the trained model")
+    evaluation.add_argument("--end-to-end", action="store_true",
+                            help="code the raw texts through the whole coder and score the "
+                                 "primary event (no event counts as wrong)")
+    evaluation.add_argument("--events", nargs="+", default=[], metavar="PATH",
+                            help="with --end-to-end --cv: unlabelled event sentences for each "
+                                 "fold's detector head")
     _add_profile_argument(evaluation)
 
     training = commands.add_parser("train", help="train the event-type model from gold files")
@@ -86,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--out", help="where to write the model (default: the packaged one)")
     training.add_argument("--no-authored", action="store_true",
                           help="leave out accord's authored examples")
+    training.add_argument("--events", nargs="+", default=[], metavar="PATH",
+                          help="sentences known to report an event, type unknown (JSONL with "
+                               "text, or TSV with a text column): the detector head's positives")
+    training.add_argument("--non-events", nargs="+", metavar="PATH",
+                          help="sentences reporting no event (default: accord's own "
+                               "data/training/non_events.tsv): the detector head's negatives")
     _add_profile_argument(training)
 
     info = commands.add_parser("info", help="versions of accord, its model and data files")
@@ -354,6 +367,8 @@ def _unreadable_gold_is_a_usage_error(what: str) -> Iterator[None]:
 def _evaluate(args: argparse.Namespace) -> int:
     from accord import classify, evaluate, gold, training
 
+    if args.kind == "none":
+        return _evaluate_non_events(args)
     if args.kind == "plv":
         items = list(islice(gold.read_plv(args.path, marked=args.marked), args.limit))
         label_map = evaluate.PLV_LABELS
@@ -363,11 +378,13 @@ def _evaluate(args: argparse.Namespace) -> int:
     if not items:
         raise UsageError(f"no labelled sentences in gold file {args.path}")
     title = f"accord {__version__} ({args.profile} profile) on {args.kind} gold: {args.path}"
+    if args.cv is not None and args.cv < 2:
+        raise UsageError("--cv needs at least 2 folds")
+    seed = classify.DEFAULT_SEED if args.seed is None else args.seed
+    if args.end_to_end:
+        return _evaluate_end_to_end(args, items, label_map, title, seed)
     if args.cv:
-        if args.cv < 2:
-            raise UsageError("--cv needs at least 2 folds")
         _check_profile(args.profile, needs_model=False)
-        seed = classify.DEFAULT_SEED if args.seed is None else args.seed
         authored = gold.read_authored(training.AUTHORED_PATH)
         folds, pooled = evaluate.cross_validate(items, args.cv, seed, label_map, authored,
                                                 args.profile)
@@ -381,26 +398,78 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate_end_to_end(args: argparse.Namespace, items: list, label_map: dict[str, str],
+                         title: str, seed: int) -> int:
+    """The whole coder on raw texts: the shipped models, or with --cv models trained per fold."""
+    from accord import classify, evaluate, gold, training
+
+    title += " (end to end)"
+    if not args.cv:
+        _check_profile(args.profile)
+        scores = evaluate.score_end_to_end(evaluate.parse_items(items, args.profile),
+                                           classify.load_models(args.profile), label_map,
+                                           args.profile)
+        print(evaluate.report(scores, title))
+        return 0
+    _check_profile(args.profile, needs_model=False)
+    missing = [path for path in args.events if not Path(path).is_file()]
+    if missing:
+        raise UsageError(f"no event sentence file at {', '.join(missing)}")
+    authored = gold.read_authored(training.AUTHORED_PATH)
+    events = [text for path in args.events
+              for text in gold.read_texts(path)][:training.EVENT_SENTENCE_LIMIT]
+    non_events = (gold.read_texts(training.NON_EVENTS_PATH)
+                  if training.NON_EVENTS_PATH.exists() else [])
+    folds, pooled = evaluate.cross_validate_end_to_end(
+        items, args.cv, seed, label_map, authored, events, non_events, args.profile)
+    print(evaluate.fold_report(folds) + "\n")
+    print(evaluate.report(pooled, f"{title} ({args.cv}-fold CV, seed {seed}, pooled)"))
+    return 0
+
+
+def _evaluate_non_events(args: argparse.Namespace) -> int:
+    """The share of sentences reporting no event that still produce one."""
+    from accord import evaluate, gold
+
+    texts = list(islice(gold.read_texts(args.path), args.limit))
+    if not texts:
+        raise UsageError(f"no sentences in {args.path}")
+    _check_profile(args.profile)
+    rate, coded = evaluate.non_event_rate(texts, args.profile)
+    print(f"# accord {__version__} ({args.profile} profile) on non-event sentences: {args.path}")
+    print(f"sentences: {len(texts)}")
+    print(f"produce an event: {len(coded)} ({rate:.3f})")
+    for text in coded:
+        print(f"  {text}")
+    return 0
+
+
 def run_train(args: argparse.Namespace) -> int:
     import time
 
     from accord import classify, training
 
-    missing = [path for path in args.data if not Path(path).is_file()]
+    given = [*args.data, *args.events, *(args.non_events or [])]
+    missing = [path for path in given if not Path(path).is_file()]
     if missing:
         raise UsageError(f"no training file at {', '.join(missing)}")
     seed = classify.DEFAULT_SEED if args.seed is None else args.seed
     started = time.perf_counter()
     _check_profile(args.profile, needs_model=False)
     with _unreadable_gold_is_a_usage_error("training data"):
-        model, examples = training.train(args.data, seed=seed,
-                                         include_authored=not args.no_authored,
-                                         profile=args.profile)
+        models, examples = training.train(args.data, seed=seed,
+                                          include_authored=not args.no_authored,
+                                          profile=args.profile, event_paths=args.events,
+                                          non_event_paths=args.non_events)
     out = Path(args.out) if args.out else classify.model_path(args.profile)
-    model.save(out)
-    print(f"accord: trained on {examples} examples ({len(model.feature_index)} features, "
-          f"{len(model.classes)} classes) in {time.perf_counter() - started:.1f} s; "
-          f"wrote {out}", file=sys.stderr)
+    models.types.save(out)
+    written = [str(out)]
+    if models.detector is not None:
+        models.detector.save(classify.detector_beside(out))
+        written.append(str(classify.detector_beside(out)))
+    print(f"accord: trained on {examples} examples ({len(models.types.feature_index)} "
+          f"features, {len(models.types.classes)} classes) in "
+          f"{time.perf_counter() - started:.1f} s; wrote {', '.join(written)}", file=sys.stderr)
     return 0
 
 

@@ -5,6 +5,8 @@ over the gold labels, the confusion matrix, and k-fold cross-validation of the e
 The coder's answer for a text is its primary event: the rule candidates of the sentence rescored
 by the model (`classify.rescore`), the most confident first; with PLV's <s>/<t> marks, the
 candidate whose parties overlap them; when the rules find nothing, the model's own type.
+End to end (`score_end_to_end`, `cross_validate_end_to_end`), the raw text goes through the
+whole coder and its most confident event record is the answer; a text with none counts as wrong.
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from accord import classify, training
 from accord.events import Candidate
 from accord.gold import GoldItem
-from accord.model import Article
+from accord.model import Article, EventRecord
 from accord.nlp import parse
-from accord.pipeline import article_candidates
+from accord.pipeline import article_candidates, code_document
 
 NO_EVENT = "NONE"
 # PLV's gold labels predate PLOVER 2.0: CONCEDE and RETREAT were one type, YIELD.
@@ -58,6 +60,11 @@ class Scores:
             f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
             table[label] = (precision, recall, f1, support)
         return table
+
+    @property
+    def no_event_rate(self) -> float:
+        """The share of items the coder found no event in."""
+        return self.predicted.count(NO_EVENT) / len(self.predicted) if self.predicted else 0.0
 
     @property
     def macro_f1(self) -> float:
@@ -215,6 +222,8 @@ class FoldResult:
     fold: int
     train_size: int
     scores: Scores
+    # End to end: the share of the fold's held-out non-event sentences that produced an event.
+    false_event_rate: float | None = None
 
 
 def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classify.DEFAULT_SEED,
@@ -248,19 +257,28 @@ def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classi
 
 
 def fold_report(results: Sequence[FoldResult]) -> str:
-    lines = [f"{'fold':<6} {'train':>6} {'test':>6} {'accuracy':>9} {'macro-F1':>9}"]
+    lines = [f"{'fold':<6} {'train':>6} {'test':>6} {'accuracy':>9} {'macro-F1':>9} "
+             f"{'no-event':>9} {'false-event':>11}"]
     for result in results:
+        false_events = (f"{result.false_event_rate:11.3f}"
+                        if result.false_event_rate is not None else f"{'-':>11}")
         lines.append(f"{result.fold:<6} {result.train_size:6d} {len(result.scores.gold):6d} "
-                     f"{result.scores.accuracy:9.3f} {result.scores.macro_f1:9.3f}")
+                     f"{result.scores.accuracy:9.3f} {result.scores.macro_f1:9.3f} "
+                     f"{result.scores.no_event_rate:9.3f} {false_events}")
     accuracy = sum(r.scores.accuracy for r in results) / len(results)
     macro = sum(r.scores.macro_f1 for r in results) / len(results)
-    lines.append(f"{'mean':<6} {'':>6} {'':>6} {accuracy:9.3f} {macro:9.3f}")
+    none = sum(r.scores.no_event_rate for r in results) / len(results)
+    rates = [r.false_event_rate for r in results if r.false_event_rate is not None]
+    false_mean = f"{sum(rates) / len(rates):11.3f}" if rates else f"{'-':>11}"
+    lines.append(f"{'mean':<6} {'':>6} {'':>6} {accuracy:9.3f} {macro:9.3f} {none:9.3f} "
+                 f"{false_mean}")
     return "\n".join(lines)
 
 
 def report(scores: Scores, title: str) -> str:
     lines = [f"# {title}", f"items: {len(scores.gold)}",
-             f"accuracy: {scores.accuracy:.3f}", f"macro-F1: {scores.macro_f1:.3f}"]
+             f"accuracy: {scores.accuracy:.3f}", f"macro-F1: {scores.macro_f1:.3f}",
+             f"no-event rate: {scores.no_event_rate:.3f}"]
     error = scores.calibration_error()
     if error is not None:
         mean = sum(scores.confidences) / len(scores.confidences)
@@ -276,3 +294,114 @@ def report(scores: Scores, title: str) -> str:
     for label, counts in scores.confusion().items():
         lines.append(f"{label:<11}" + " ".join(f"{counts.get(c, 0):5d}" for c in columns))
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- end to end
+
+
+@dataclass
+class Parsed:
+    """A gold item parsed once: the document the whole coder runs on, and the features of its
+    primary sentence that the models train on."""
+
+    item: GoldItem
+    article: Article
+    doc: Doc
+    features: dict[str, float]
+
+
+def parse_items(items: Iterable[GoldItem], profile: str = classify.FAST) -> list[Parsed]:
+    """One spaCy pass over the gold texts, keeping each document for end-to-end coding."""
+    items = list(items)
+    pairs = list(parse((Article(id=str(n), text=item.text) for n, item in enumerate(items)),
+                       batch_size=64))
+    primaries = [training.primary_sentence(article, doc) for article, doc in pairs]
+    features = classify.profile_features([sent for sent, _ in primaries],
+                                         [cands for _, cands in primaries], profile)
+    return [Parsed(items[int(article.id)], article, doc, found)
+            for (article, doc), found in zip(pairs, features, strict=True)]
+
+
+def primary_event(records: Sequence[EventRecord]) -> str:
+    """The type of a text's most confident event record; NONE when it has none."""
+    best = max(records, key=lambda record: record.confidence, default=None)
+    return best.event if best else NO_EVENT
+
+
+def code_parsed(parsed: Sequence[Parsed], models: classify.Models,
+                profile: str = classify.FAST) -> list[str]:
+    """Each parsed text through the whole coder with `models`: its primary event's type."""
+    return [primary_event(code_document(p.article, p.doc, profile, models)) for p in parsed]
+
+
+def score_end_to_end(parsed: Sequence[Parsed], models: classify.Models,
+                     label_map: dict[str, str] | None = None,
+                     profile: str = classify.FAST) -> Scores:
+    label_map = label_map or {}
+    gold = [label_map.get(p.item.label, p.item.label) for p in parsed]
+    predicted = [label_map.get(t, t) for t in code_parsed(parsed, models, profile)]
+    return Scores(gold, predicted)
+
+
+def cross_validate_end_to_end(
+    items: Iterable[GoldItem], folds: int = 5, seed: int = classify.DEFAULT_SEED,
+    label_map: dict[str, str] | None = None, extra_training: Sequence[GoldItem] = (),
+    event_texts: Sequence[str] = (), non_event_texts: Sequence[str] = (),
+    profile: str = classify.FAST,
+) -> tuple[list[FoldResult], Scores]:
+    """K-fold CV of the whole coder: each fold's type model and detector head are trained on
+    the other folds (plus `extra_training` for types, `event_texts` and `non_event_texts` for
+    the detector), then the held-out raw texts are coded end to end; a text that yields no
+    event counts as wrong. Returns the folds and the pooled scores."""
+    from sklearn.model_selection import StratifiedKFold
+
+    parsed = parse_items(list(items), profile)
+    extra = [p.features for p in parse_items(list(extra_training), profile)]
+    extra_labels = [item.label for item in extra_training]
+    positives = training.featurize(event_texts, profile)
+    negatives = parse_items([GoldItem(str(n), text, NO_EVENT)
+                             for n, text in enumerate(non_event_texts)], profile)
+    labels = [p.item.label for p in parsed]
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    negative_folds = _plain_folds(len(negatives), folds, seed)
+    results: list[FoldResult] = []
+    pooled: list[tuple[int, str, str]] = []
+    for number, (train, test) in enumerate(splitter.split(labels, labels), start=1):
+        fold_features = [parsed[i].features for i in train] + extra
+        types = training.calibrated_fit(
+            fold_features, [labels[i] for i in train] + extra_labels, seed=seed,
+            example_weights=training.training_weights(len(train), len(extra)))
+        negative_train, negative_test = negative_folds[number - 1]
+        detector = (training.fit_detector(fold_features + positives,
+                                          [negatives[i].features for i in negative_train],
+                                          seed=seed) if negatives else None)
+        models = classify.Models(types, detector)
+        scores = score_end_to_end([parsed[i] for i in test], models, label_map, profile)
+        fired = code_parsed([negatives[i] for i in negative_test], models, profile)
+        false_events = (sum(found != NO_EVENT for found in fired) / len(fired)
+                        if fired else None)
+        results.append(FoldResult(number, len(fold_features), scores, false_events))
+        pooled += list(zip(test, scores.gold, scores.predicted, strict=True))
+    pooled.sort()
+    return results, Scores([row[1] for row in pooled], [row[2] for row in pooled])
+
+
+def _plain_folds(count: int, folds: int, seed: int) -> list[tuple[list[int], list[int]]]:
+    """Shuffled k-fold (train, test) index lists; k empty pairs when there is nothing to split."""
+    if count < folds:
+        return [(list(range(count)), [])] * folds
+    from sklearn.model_selection import KFold
+
+    splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    return [(list(train), list(test)) for train, test in splitter.split(range(count))]
+
+
+def non_event_rate(texts: Sequence[str], profile: str = classify.FAST,
+                   models: classify.Models | None = None) -> tuple[float, list[str]]:
+    """The share of sentences reporting no event that the coder still codes an event in, and
+    those sentences."""
+    models = models or classify.load_models(profile)
+    coded = code_parsed(parse_items([GoldItem(str(n), text, NO_EVENT)
+                                     for n, text in enumerate(texts)], profile), models, profile)
+    wrong = [text for text, found in zip(texts, coded, strict=True) if found != NO_EVENT]
+    return (len(wrong) / len(texts) if texts else 0.0), wrong

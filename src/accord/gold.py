@@ -146,3 +146,19 @@ def read_training_file(path: str | Path) -> Iterator[Example]:
             if text and label:
                 yield Example(text, label.upper(), str(path))
 
+
+
+def read_texts(path: str | Path) -> list[str]:
+    """Sentences without labels: a TSV with a `text` (or `sentence`) column, or JSON lines with
+    `text`. Used for sentences known to report an event, or known to report none."""
+    path = Path(path)
+    if path.suffix in {".json", ".jsonl"}:
+        return [record["text"] for record in _json_records(path, path.read_text(encoding="utf-8"))
+                if isinstance(record, dict) and record.get("text")]
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")),
+                              delimiter="\t")
+        column = next((c for c in ("text", "sentence") if c in (rows.fieldnames or [])), None)
+        if column is None:
+            raise GoldFormatError(f"{path}: a sentence TSV needs a text (or sentence) column")
+        return [row[column].strip() for row in rows if (row.get(column) or "").strip()]

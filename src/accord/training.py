@@ -14,12 +14,30 @@ from pathlib import Path
 import numpy as np
 from spacy.tokens import Span
 
-from accord.classify import DEFAULT_SEED, FAST, TypeModel, model_label, profile_features, softmax
-from accord.gold import read_training_file
+from accord.classify import (
+    DEFAULT_SEED,
+    EVENT,
+    FAST,
+    NO_EVENT,
+    Models,
+    TypeModel,
+    model_label,
+    profile_features,
+    softmax,
+)
+from accord.gold import read_texts, read_training_file
 from accord.pipeline import article_candidates
 
-AUTHORED_PATH = Path(__file__).parent / "data" / "training" / "authored.tsv"
+TRAINING_DIR = Path(__file__).parent / "data" / "training"
+AUTHORED_PATH = TRAINING_DIR / "authored.tsv"
+# Sentences written for accord that report no event: the detector head's negatives.
+NON_EVENTS_PATH = TRAINING_DIR / "non_events.tsv"
+# At most this many of the unlabelled event sentences (e.g. event_location's) join the
+# detector's positives, the first ones of the file: enough to learn what events look like
+# beyond PLV, few enough that training stays a few minutes on two cores.
+EVENT_SENTENCE_LIMIT = 4000
 DEFAULT_C = 8.0
+DETECTOR_C = 1.0
 # Authored examples are diplomatic news written for accord; they count half as much as gold
 # sentences from annotated corpora, whose labelling conventions they should not override.
 AUTHORED_WEIGHT = 0.5
@@ -40,9 +58,15 @@ def fit(features: Sequence[dict[str, float]], labels: Sequence[str],
                                     random_state=seed, tol=1e-4)
     classifier.fit(matrix, targets, sample_weight=example_weights)
     names = vectorizer.get_feature_names_out()
+    weights, bias = classifier.coef_.T.copy(), classifier.intercept_.copy()
+    if len(classifier.classes_) == 2:
+        # A two-class regression scores the second class only; a zero column for the first
+        # gives the same probabilities through the softmax.
+        weights = np.hstack([np.zeros_like(weights), weights])
+        bias = np.concatenate([np.zeros_like(bias), bias])
     return TypeModel(classes=tuple(str(c) for c in classifier.classes_),
                      feature_index={str(name): i for i, name in enumerate(names)},
-                     weights=classifier.coef_.T.copy(), bias=classifier.intercept_.copy())
+                     weights=weights, bias=bias)
 
 
 TEMPERATURES = np.round(np.arange(0.5, 4.001, 0.05), 2)
@@ -117,16 +141,42 @@ def featurize(texts: Iterable[str], profile: str = FAST) -> list[dict[str, float
 
 
 def train(paths: Sequence[str | Path], seed: int = DEFAULT_SEED,
-          include_authored: bool = True, profile: str = FAST) -> tuple[TypeModel, int]:
-    """Train from gold files plus accord's authored examples; returns the model and its size."""
+          include_authored: bool = True, profile: str = FAST,
+          event_paths: Sequence[str | Path] = (),
+          non_event_paths: Sequence[str | Path] | None = None) -> tuple[Models, int]:
+    """Train the type model from gold files plus accord's authored examples, and the detector
+    head from those, the unlabelled event sentences of `event_paths` and the non-event
+    sentences (default: accord's own); returns the models and how many examples they saw."""
     gold = [e for path in paths for e in read_training_file(path)]
     authored = (list(read_training_file(AUTHORED_PATH))
                 if include_authored and AUTHORED_PATH.exists() else [])
     examples = gold + authored
     features = featurize((e.text for e in examples), profile)
-    model = calibrated_fit(features, [e.label for e in examples], seed=seed,
+    types = calibrated_fit(features, [e.label for e in examples], seed=seed,
                            example_weights=training_weights(len(gold), len(authored)))
-    return model, len(examples)
+    events = [text for path in event_paths for text in read_texts(path)][:EVENT_SENTENCE_LIMIT]
+    non_events = [text for path in _non_event_paths(non_event_paths) for text in read_texts(path)]
+    if not non_events:
+        return Models(types), len(examples)
+    detector = fit_detector(features + featurize(events, profile),
+                            featurize(non_events, profile), seed=seed)
+    return Models(types, detector), len(examples) + len(events) + len(non_events)
+
+
+def _non_event_paths(paths: Sequence[str | Path] | None) -> list[Path]:
+    if paths is not None:
+        return [Path(path) for path in paths]
+    return [NON_EVENTS_PATH] if NON_EVENTS_PATH.exists() else []
+
+
+def fit_detector(event_features: Sequence[dict[str, float]],
+                 non_event_features: Sequence[dict[str, float]],
+                 seed: int = DEFAULT_SEED) -> TypeModel:
+    """The event-or-not head: the same features, two classes, each class weighing as much in
+    total whatever the sizes of the two sets."""
+    features = list(event_features) + list(non_event_features)
+    labels = [EVENT] * len(event_features) + [NO_EVENT] * len(non_event_features)
+    return fit(features, labels, seed=seed, c=DETECTOR_C)
 
 
 def training_weights(gold_count: int, authored_count: int) -> list[float]:
