@@ -402,7 +402,7 @@ def test_a_zero_day_window_separates_the_report_dated_by_its_dateline(
 
 
 def test_a_place_the_clause_names_counts_even_when_it_is_the_dateline_city():
-    from accord.analyse import _event_place
+    from accord.cluster_tables import _event_place
 
     row = {"place_name": "Dushanbe", "country_code": "TJK", "geonameid": 1221874,
            "feature_code": "PPLC", "lat": 38.54, "lon": 68.78, "extracted_place": "Dushanbe",

@@ -2,12 +2,13 @@
 
 The coder runs in a subprocess on a generated corpus of small wire reports; it is killed with
 SIGKILL once some batches are committed, then the same command runs to completion. The store
-must then hold exactly what an uninterrupted run into a fresh file holds.
+must then hold exactly what an uninterrupted run into a fresh file holds. Killed while a
+server serves the store, the writer leaves it readable, complete to its last batch, and the
+server answers throughout.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -17,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from accord.store import Store
-
-SRC = Path(__file__).resolve().parents[1] / "src"
+from accord_processes import accord_command, environment, get_json, serving
 
 # The interrupted run is the real CLI, with one line on stderr after each committed batch so
 # the test knows when rows are in (the store file is locked while the coder writes to it).
@@ -85,16 +85,10 @@ def write_corpus(folder: Path) -> None:
         (folder / f"report_{number:02d}.txt").write_text(text, encoding="utf-8")
 
 
-def accord_command(*args: str | Path) -> list[str]:
-    return [sys.executable, "-m", "accord.cli", *map(str, args)]
-
-
-def environment() -> dict[str, str]:
-    paths = [str(SRC), os.environ.get("PYTHONPATH", "")]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)}
-
-
-def kill_after_commits(command: list[str], commits: int) -> None:
+def kill_coder_after_commits(corpus: Path, db: Path, commits: int) -> None:
+    """`accord code corpus --db db`, killed with SIGKILL once `commits` batches are in."""
+    command = [sys.executable, "-c", REPORTING_CLI, "code", str(corpus), "--db", str(db),
+               "--batch-size", BATCH]
     child = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                              text=True, env=environment())
     assert child.stderr is not None
@@ -120,23 +114,26 @@ def snapshot(path: Path) -> dict:
         }
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+needs_sigkill = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    write_corpus(tmp_path / "corpus")
+    return tmp_path / "corpus"
+
+
+@needs_sigkill
 def test_rerun_after_kill_9_ends_with_exactly_the_rows_of_an_uninterrupted_run(
-    tmp_path: Path,
+    tmp_path: Path, corpus: Path,
 ) -> None:
-    corpus = tmp_path / "corpus"
-    write_corpus(corpus)
     crashed_db, fresh_db = tmp_path / "crashed.duckdb", tmp_path / "fresh.duckdb"
     # The uninterrupted reference run shares the wall-clock time of the interrupted one.
     reference = subprocess.Popen(
         accord_command("code", corpus, "--db", fresh_db, "--batch-size", BATCH),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment())
 
-    kill_after_commits(
-        [sys.executable, "-c", REPORTING_CLI, "code", str(corpus), "--db", str(crashed_db),
-         "--batch-size", BATCH],
-        commits=2,
-    )
+    kill_coder_after_commits(corpus, crashed_db, commits=2)
     interrupted = snapshot(crashed_db)
     assert 0 < interrupted["counts"]["articles"] < ARTICLES
 
@@ -151,3 +148,23 @@ def test_rerun_after_kill_9_ends_with_exactly_the_rows_of_an_uninterrupted_run(
     assert fresh["counts"]["events"] > ARTICLES // 2
     assert resumed == fresh
     assert interrupted["event_ids"] <= resumed["event_ids"]
+
+
+@needs_sigkill
+def test_kill_9_of_a_writer_while_serving_leaves_the_store_complete_to_its_last_batch(
+    tmp_path: Path, corpus: Path,
+) -> None:
+    db = tmp_path / "served.duckdb"
+    Store(db).close()
+    with serving(db) as base:
+        kill_coder_after_commits(corpus, db, commits=2)
+        status, health = get_json(f"{base}/health")
+        status_events, page = get_json(f"{base}/events?limit=500")
+    assert status == status_events == 200
+    stored = snapshot(db)
+    # Whole batches only: every article of a committed batch, with its events, none of the next.
+    assert health["articles"] == stored["counts"]["articles"]
+    assert health["articles"] >= 2 * int(BATCH) and health["articles"] % int(BATCH) == 0
+    assert page["total"] == stored["counts"]["events"] == len(stored["event_ids"])
+    articles = stored["articles"]
+    assert {digest for digest, _ in stored["event_ids"]} <= {digest for (digest,) in articles}

@@ -13,10 +13,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from accord import __version__
 from accord.model import EventRecord, Reject
+from accord.storage_lock import StoreUnavailable
+
+if TYPE_CHECKING:  # the progress module (and tqdm) load only for the commands that show it
+    from accord.progress import RunProgress
 
 DEFAULT_DB = "accord.duckdb"
 STORE_BATCH = 64
@@ -51,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--scheduler", metavar="ADDRESS",
                       help="with --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786")
     _add_profile_argument(code)
+    _add_quiet_argument(code)
 
     events = commands.add_parser("events", help="read stored events back")
     events.add_argument("--db", default=DEFAULT_DB)
@@ -108,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_store_parser(commands)
     _add_actors_parser(commands)
     _add_serve_parser(commands)
+    _add_watch_parser(commands)
     return parser
 
 
@@ -115,6 +121,27 @@ def _add_profile_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=["fast", "accurate"], default="fast",
                         help="event-type model: fast (default) or accurate (adds a sentence "
                              "encoder; slower, see docs/benchmarks.md)")
+
+
+def _add_quiet_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress display and no summary on stderr (rejects and "
+                             "errors are still named)")
+
+
+def _progress(label: str, args: argparse.Namespace, inputs: Sequence[str] = (),
+              options=None) -> RunProgress:
+    """The run's progress display on stderr, with the inputs' estimated size as its total."""
+    from accord.progress import RunProgress, estimate_inputs
+
+    total = estimate_inputs(inputs, options) if inputs and not args.quiet else None
+    return RunProgress(label, total, quiet=args.quiet)
+
+
+def _say(args: argparse.Namespace, message: str) -> None:
+    """A summary line on stderr, unless --quiet."""
+    if not getattr(args, "quiet", False):
+        print(f"accord: {message}", file=sys.stderr)
 
 
 def _check_profile(profile: str, needs_model: bool = True) -> None:
@@ -138,10 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"code": run_code, "events": run_events, "top-dyads": run_top_dyads,
                 "eval": run_eval, "train": run_train, "info": run_info, "cluster": run_cluster,
                 "recode": run_recode, "dyad": run_dyad, "export": run_export,
-                "actors": run_actors, "serve": run_serve}
+                "actors": run_actors, "serve": run_serve, "watch": run_watch}
     try:
         return handlers[args.command](args)
-    except UsageError as error:
+    except (UsageError, StoreUnavailable) as error:
+        # The one place a usage error or a store that cannot be opened or written ends a run.
         print(f"accord: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
@@ -166,30 +194,37 @@ def run_code(args: argparse.Namespace) -> int:
     totals = {"articles": 0, "events": 0, "rejected": 0}
     with ExitStack() as stack:
         sink = stack.enter_context(_event_sink(args))
-        store = stack.enter_context(_open_store(args.db)) if args.db else None
+        if args.db:
+            _open_store(args.db).close()  # a store that cannot be written stops the run first
         rejects_file = (stack.enter_context(open(args.rejects, "w", encoding="utf-8"))
                         if args.rejects else None)
         options = ReadOptions(max_chars=args.max_chars, oversize=args.oversize)
+        progress = stack.enter_context(_progress("coding", args, args.inputs, options))
         results = stack.enter_context(scale.coded(
             read_inputs(args.inputs, stdin=sys.stdin, options=options), engine=args.engine,
-            workers=args.workers, scheduler=args.scheduler, profile=args.profile))
+            workers=args.workers, scheduler=args.scheduler, profile=args.profile,
+            progress=progress))
         for batch in _batches(results, args.batch_size):
             coded = []
             for item in batch:
                 if isinstance(item, Reject):
                     totals["rejected"] += 1
-                    _report_reject(item, rejects_file)
+                    _report_reject(item, rejects_file, progress)
                     continue
                 coded.append(item)
                 sink.write(item[1])
                 totals["events"] += len(item[1])
             totals["articles"] += len(coded)
-            if store and coded:
-                store.add_batch(coded, coder_version=__version__)
-        if store:
-            _report_clusters(store, incremental=True)
-    print(f"accord: coded {totals['articles']} article(s), {totals['events']} event(s); "
-          f"{totals['rejected']} rejected", file=sys.stderr)
+            if args.db and coded:
+                # Held for one batch only, so the server and other writers get their turns.
+                with _open_store(args.db) as store:
+                    store.add_batch(coded, coder_version=__version__)
+        progress.close()  # before the summary lines, so they do not land on the bar
+        if args.db:
+            with _open_store(args.db) as store:
+                _report_clusters(store, incremental=True, args=args)
+    _say(args, f"coded {totals['articles']} article(s), {totals['events']} event(s); "
+         f"{totals['rejected']} rejected")
     return 1 if totals["rejected"] else 0
 
 
@@ -215,8 +250,8 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
         yield batch
 
 
-def _report_reject(reject: Reject, rejects_file: TextIO | None) -> None:
-    print(f"accord: rejected {reject.origin}: {reject.reason}", file=sys.stderr)
+def _report_reject(reject: Reject, rejects_file: TextIO | None, progress: RunProgress) -> None:
+    progress.note(f"accord: rejected {reject.origin}: {reject.reason}")
     if rejects_file:
         rejects_file.write(json.dumps(reject.to_dict()) + "\n")
 
@@ -506,12 +541,13 @@ def _writable_store(path: str):
     return _open_store(path)
 
 
-def _report_clusters(store, window_days: int | None = None, incremental: bool = False) -> None:
+def _report_clusters(store, window_days: int | None = None, incremental: bool = False,
+                     args: argparse.Namespace | None = None) -> None:
     from accord.analyse import rebuild_clusters, update_clusters
 
     summary = update_clusters(store) if incremental else rebuild_clusters(store, window_days)
-    print(f"accord: {summary.events} stored event(s) in {summary.clusters} cluster(s) "
-          f"(window {summary.window_days} day(s))", file=sys.stderr)
+    _say(args, f"{summary.events} stored event(s) in {summary.clusters} cluster(s) "
+         f"(window {summary.window_days} day(s))")
 
 
 def _add_cluster_parser(commands) -> None:
@@ -537,21 +573,24 @@ def _add_recode_parser(commands) -> None:
     recode.add_argument("--db", default=DEFAULT_DB)
     recode.add_argument("--batch-size", type=_positive_int, default=STORE_BATCH,
                         help=f"articles replaced per transaction ({STORE_BATCH})")
+    _add_quiet_argument(recode)
 
 
 def run_recode(args: argparse.Namespace) -> int:
     from accord.store import recode
 
-    with _writable_store(args.db) as store:
-        result = recode(store, batch_size=args.batch_size)
-        print(f"accord: recoded {result.recoded} article(s): {result.events_before} event(s) "
-              f"replaced by {result.events_after}", file=sys.stderr)
-        if result.without_text:
-            print(f"accord: {result.without_text} outdated article(s) stored without their "
-                  "text cannot be recoded; code them again from the source files",
-                  file=sys.stderr)
-        if result.recoded:
-            _report_clusters(store)
+    _writable_store(args.db).close()
+    with _progress("recoding", args) as progress:
+        result = recode(args.db, batch_size=args.batch_size, progress=progress)
+    _say(args, f"recoded {result.recoded} article(s): {result.events_before} event(s) "
+         f"replaced by {result.events_after}")
+    if result.without_text:
+        print(f"accord: {result.without_text} outdated article(s) stored without their "
+              "text cannot be recoded; code them again from the source files",
+              file=sys.stderr)
+    if result.recoded:
+        with _open_store(args.db) as store:
+            _report_clusters(store, args=args)
     return 0
 
 
@@ -727,6 +766,47 @@ def run_serve(args: argparse.Namespace) -> int:
           f"({'writable' if args.allow_write else 'read-only'}; API docs at /docs)",
           file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+# ---------------------------------------------------------------- watch (the drop folder)
+
+
+def _add_watch_parser(commands: argparse._SubParsersAction) -> None:
+    watch = commands.add_parser(
+        "watch", help="code every file that lands in a folder into a store, until stopped")
+    watch.add_argument("folder", metavar="DIR", help="the drop folder (subfolders included)")
+    watch.add_argument("--db", default=DEFAULT_DB)
+    watch.add_argument("--interval", type=_positive_seconds, default=2.0,
+                       help="seconds between looks at the folder (2); a file is coded once "
+                            "it is unchanged for one interval")
+    _add_profile_argument(watch)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from error
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    from functools import partial
+
+    from accord.pipeline import code_articles
+    from accord.readers import read_inputs
+    from accord.watch import watch
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UsageError(f"no folder at {args.folder}")
+    _check_profile(args.profile)
+    _open_store(args.db).close()  # a store that cannot be written stops the start
+    watch(folder, args.db, args.interval, coder=partial(code_articles, profile=args.profile),
+          read=lambda path: read_inputs([str(path)]))
     return 0
 
 

@@ -114,7 +114,7 @@ def _guarded(origin: str, items: Iterator[Article | Reject]) -> Iterator[Article
 def _read_path(given: str, options: ReadOptions) -> Iterator[Article | Reject]:
     path = Path(given)
     if path.is_dir():
-        for file_origin in _readable_files(given):
+        for file_origin in readable_files(given):
             yield from _guarded(file_origin, _read_file(Path(file_origin), file_origin, options))
     elif path.is_file():
         # A file named explicitly is read whatever its extension: the user chose it.
@@ -123,7 +123,7 @@ def _read_path(given: str, options: ReadOptions) -> Iterator[Article | Reject]:
         yield Reject(given, "file not found")
 
 
-def _readable_files(folder: str) -> Iterator[str]:
+def readable_files(folder: str) -> Iterator[str]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(name for name in dirs if not name.startswith("."))
         for name in sorted(files):

@@ -31,6 +31,7 @@ from typing import Any, TextIO
 
 from accord.classify import FAST
 from accord.model import Article, EventRecord, Reject
+from accord.progress import RunProgress, tracked
 
 Item = Article | Reject
 Coded = tuple[Article, list[EventRecord]]
@@ -128,7 +129,7 @@ def failed_partition(items: list[Item], error: BaseException) -> list[Outcome]:
 
 @dataclass
 class RunStats:
-    """Counts for the progress line and the benchmark, and each worker's peak memory."""
+    """Counts for the benchmarks, and each worker's peak memory."""
 
     articles: int = 0
     events: int = 0
@@ -147,41 +148,6 @@ class RunStats:
         if result.worker:
             known = self.worker_peak_mb.get(result.worker, 0.0)
             self.worker_peak_mb[result.worker] = max(known, result.peak_rss_mb)
-
-
-class Progress:
-    """One status line on stderr, only for runs longer than a few seconds.
-
-    On a terminal the line is rewritten in place; in a log it is repeated now and then."""
-
-    def __init__(self, label: str, stream: TextIO | None = None, quiet_seconds: float = 5.0
-                 ) -> None:
-        self.label = label
-        self.stream = stream or sys.stderr
-        self.started = time.perf_counter()
-        self.quiet_until = self.started + quiet_seconds
-        self.tty = self.stream.isatty()
-        self.every = 1.0 if self.tty else 30.0
-        self.last = 0.0
-        self.shown = False
-
-    def update(self, stats: RunStats) -> None:
-        now = time.perf_counter()
-        if now < self.quiet_until or now - self.last < self.every:
-            return
-        self.last = now
-        rate = stats.articles / max(now - self.started, 1e-9)
-        peak = max(stats.worker_peak_mb.values(), default=0.0)
-        line = (f"accord: {self.label}: {stats.articles:,} article(s), {stats.events:,} "
-                f"event(s), {rate:.1f} articles/s, worker peak {peak:.0f} MB")
-        self.stream.write(f"\r{line}" if self.tty else f"{line}\n")
-        self.stream.flush()
-        self.shown = True
-
-    def finish(self) -> None:
-        if self.shown and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 # ---------------------------------------------------------------- in order, bounded window
@@ -212,18 +178,11 @@ def _collect(index: int, chunk: list[Item], future: Any) -> PartitionResult:
         return PartitionResult(index, failed_partition(chunk, error), "", 0.0, 0.0)
 
 
-def _outcomes(results: Iterable[PartitionResult], stats: RunStats | None,
-              progress: Progress | None) -> Iterator[Outcome]:
+def _outcomes(results: Iterable[PartitionResult], stats: RunStats | None) -> Iterator[Outcome]:
     stats = stats if stats is not None else RunStats()
-    try:
-        for result in results:
-            stats.add(result)
-            if progress:
-                progress.update(stats)
-            yield from result.outcomes
-    finally:
-        if progress:
-            progress.finish()
+    for result in results:
+        stats.add(result)
+        yield from result.outcomes
 
 
 # ---------------------------------------------------------------- local process pool
@@ -243,22 +202,22 @@ def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
 
 def code_on_pool(items: Iterable[Item], pool: ProcessPoolExecutor, workers: int,
                  partition_size: int = PARTITION_ARTICLES, stats: RunStats | None = None,
-                 progress: Progress | None = None, profile: str = FAST) -> Iterator[Outcome]:
+                 profile: str = FAST) -> Iterator[Outcome]:
     def submit(index: int, chunk: list[Item]) -> Future:
         return pool.submit(code_partition, index, chunk, profile)
 
     chunks = partitions(items, partition_size)
     results = in_order(submit, chunks, workers * IN_FLIGHT_PER_WORKER)
-    yield from _outcomes(results, stats, progress)
+    yield from _outcomes(results, stats)
 
 
 def code_parallel(items: Iterable[Item], workers: int = 2,
                   partition_size: int = PARTITION_ARTICLES, stats: RunStats | None = None,
-                  progress: Progress | None = None, profile: str = FAST) -> Iterator[Outcome]:
+                  profile: str = FAST) -> Iterator[Outcome]:
     """Code a stream on `workers` local processes; the same outcomes, in the same order, as
     `accord.pipeline.code_articles` in one process."""
     with process_pool(workers) as pool:
-        yield from code_on_pool(items, pool, workers, partition_size, stats, progress, profile)
+        yield from code_on_pool(items, pool, workers, partition_size, stats, profile)
 
 
 # ---------------------------------------------------------------- Dask
@@ -294,7 +253,7 @@ def warm_up_dask(client: Any) -> list[str]:
 
 def code_on_dask(items: Iterable[Item], client: Any,
                  partition_size: int = PARTITION_ARTICLES, stats: RunStats | None = None,
-                 progress: Progress | None = None, profile: str = FAST) -> Iterator[Outcome]:
+                 profile: str = FAST) -> Iterator[Outcome]:
     """Code a stream on the Dask workers behind `client`, in input order, bounded in memory."""
 
     def submit(index: int, chunk: list[Item]) -> Any:
@@ -304,7 +263,7 @@ def code_on_dask(items: Iterable[Item], client: Any,
 
     window = max(4, dask_worker_count(client) * IN_FLIGHT_PER_WORKER)
     results = in_order(submit, partitions(items, partition_size), window)
-    yield from _outcomes(results, stats, progress)
+    yield from _outcomes(results, stats)
 
 
 # ---------------------------------------------------------------- the CLI's entry point
@@ -313,27 +272,26 @@ def code_on_dask(items: Iterable[Item], client: Any,
 @contextmanager
 def coded(items: Iterable[Item], engine: str = "local", workers: int | None = None,
           scheduler: str | None = None, log: TextIO | None = None,
-          profile: str = FAST) -> Iterator[Iterator[Outcome]]:
+          profile: str = FAST, progress: RunProgress | None = None
+          ) -> Iterator[Iterator[Outcome]]:
     """The outcome stream for `accord code`: one process by default, a local pool when
     `workers` > 1, Dask when `engine` is "dask" (a local cluster, or `scheduler`), each typing
-    events with the model of `profile`."""
+    events with the model of `profile` and counting what it codes on `progress`."""
     log = log or sys.stderr
     if engine == "dask":
         with dask_client(scheduler, workers) as client:
-            if scheduler:
+            if scheduler and not (progress and progress.quiet):
                 log.write(f"accord: Dask scheduler {scheduler}, dashboard {client.dashboard_link}"
                           f", {dask_worker_count(client)} worker(s)\n")
-            label = f"dask, {dask_worker_count(client)} worker(s)"
-            yield code_on_dask(items, client, progress=Progress(label, log), profile=profile)
+            yield tracked(code_on_dask(items, client, profile=profile), progress)
         return
     if workers and workers > 1:
-        progress = Progress(f"{workers} processes", log)
         with process_pool(workers) as pool:
-            yield code_on_pool(items, pool, workers, progress=progress, profile=profile)
+            yield tracked(code_on_pool(items, pool, workers, profile=profile), progress)
         return
     from accord.pipeline import code_articles
 
-    yield code_articles(items, profile=profile)
+    yield tracked(code_articles(items, profile=profile), progress)
 
 
 # ---------------------------------------------------------------- partitioned Parquet

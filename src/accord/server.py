@@ -1,7 +1,8 @@
 """The HTTP API and dashboard over a coded store (`accord serve`).
 
 Owns the routes (JSON endpoints, the dashboard page and its static files), how requests share
-the one DuckDB database (each read through its own cursor, writes one at a time), the write
+the DuckDB store (each read through its own cursor of a connection held only while requests
+come, so other processes can write between bursts; writes one at a time), the write
 guard (`POST /code` only with `allow_write` and a bearer token) and the request-body limit.
 Queries live in accord.analyse and accord.store; every parameter reaches DuckDB bound.
 """
@@ -40,6 +41,7 @@ from accord.analyse import (
     dyad_rows,
     event_page,
 )
+from accord.storage_lock import SharedConnection, StoreUnavailable
 from accord.store import Store
 
 WEB_DIR = Path(__file__).with_name("web")
@@ -64,43 +66,36 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class StoreAccess:
-    """The app's one DuckDB database, opened on first use and closed at shutdown.
+    """The app's way into its store: one shared connection, held only while requests come.
 
-    DuckDB connections are not thread-safe but their cursors are independent connections to
-    the same database, so each read gets a cursor of its own; anything that goes through the
-    Store object itself (its connection) holds a lock, writes included.
+    Each read gets a cursor of its own (DuckDB connections are not thread-safe); the file is
+    let go between bursts of requests and whenever an accord writer waits for it, so
+    `accord code --db` and `accord watch` can store into the store being served
+    (accord.storage_lock.SharedConnection, docs/store.md). Writes go one at a time.
     """
 
     def __init__(self, path: Path, writable: bool) -> None:
         self.path = path
         self.writable = writable
-        self._store: Store | None = None
-        self._lock = threading.Lock()
+        self._shared = SharedConnection(str(path), read_only=not writable)
+        self._write_lock = threading.Lock()
 
-    def _opened(self) -> Store:
-        if self._store is None:
-            self._store = Store(self.path, read_only=not self.writable)
-        return self._store
+    def check(self) -> None:
+        """Open the store once now, so a store that cannot be served stops the start."""
+        Store(self.path, read_only=not self.writable).close()
 
     @contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._lock:
-            cursor = self._opened().connection.cursor()
-        try:
+        with self._shared.cursor() as cursor:
             yield cursor
-        finally:
-            cursor.close()
 
     @contextmanager
     def store(self) -> Iterator[Store]:
-        with self._lock:
-            yield self._opened()
+        with self._write_lock, self._shared.cursor() as cursor:
+            yield Store.borrowing(cursor, self.path)
 
     def close(self) -> None:
-        with self._lock:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
+        self._shared.close()
 
 
 # ---------------------------------------------------------------- request body limit
@@ -264,6 +259,7 @@ def create_app(
     if not allow_write and not path.exists():
         raise FileNotFoundError(f"no accord store at {path}")
     access = StoreAccess(path, writable=allow_write)
+    access.check()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -276,10 +272,16 @@ def create_app(
                   description="Political events coded from news, with the evidence for each.")
     app.state.access = access
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_exception_handler(StoreUnavailable, _store_unavailable)
     _add_read_routes(app, access)
     _add_write_route(app, access, allow_write, token)
     _add_dashboard(app)
     return app
+
+
+async def _store_unavailable(_: object, error: Exception) -> JSONResponse:
+    # Busy past the bounded wait, or gone: the client may try again; the reason is one line.
+    return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "5"})
 
 
 def _add_read_routes(app: FastAPI, access: StoreAccess) -> None:

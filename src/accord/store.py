@@ -26,12 +26,15 @@ import duckdb
 import pyarrow as pa
 
 from accord.model import Actor, Article, EventRecord, Reject
+from accord.progress import RunProgress, tracked
+from accord.storage_lock import StoreUnavailable, Waiter, open_connection, reason
 
 if TYPE_CHECKING:  # pandas loads on first use: `accord dyad` starts faster without it
     import pandas as pd
 
 # One entry per column: (name, DuckDB type, Arrow type used to hand rows to DuckDB in bulk).
-ARTICLE_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
+Columns = tuple[tuple[str, str, pa.DataType], ...]
+ARTICLE_COLUMNS: Columns = (
     ("doc_id", "VARCHAR NOT NULL", pa.string()),
     ("content_hash", "VARCHAR PRIMARY KEY", pa.string()),
     ("title", "VARCHAR", pa.string()),
@@ -128,15 +131,6 @@ TABLES: dict[str, tuple[tuple[str, str, pa.DataType], ...]] = {
     "event_clusters": EVENT_CLUSTER_COLUMNS,
 }
 
-# The identity of a cluster key, as clusters store it and as events compute it.
-EVENT_KEY_SQL = """event, list_sort(list_distinct(actor_codes)) AS actor_set,
-    list_sort(list_distinct(recipient_codes)) AS recipient_set,
-    coalesce(negated, false) AS negated, coalesce(hypothetical, false) AS hypothetical"""
-CLUSTERS_WITH_KEYS_SQL = """SELECT c.cluster_id FROM clusters c JOIN {keys} k
-    ON c.event = k.event AND c.actor_codes = k.actor_set
-    AND c.recipient_codes = k.recipient_set AND c.negated = k.negated
-    AND c.hypothetical = k.hypothetical"""
-
 # Columns whose content is nested JSON; the flat DataFrame view leaves them out.
 NESTED_EVENT_COLUMNS = frozenset({"actor", "recipient", "event_loc", "record"})
 FLAT_EVENT_COLUMNS = tuple(name for name, _, _ in EVENT_COLUMNS if name not in NESTED_EVENT_COLUMNS)
@@ -174,9 +168,9 @@ def _installed_version(distribution: str) -> str:
         return "missing"
 
 
-def open_store(path: str | Path, read_only: bool = False) -> Store:
-    """Open (creating if needed) the store at `path`."""
-    return Store(path, read_only=read_only)
+def open_store(path: str | Path, read_only: bool = False, wait: float | None = None) -> Store:
+    """Open (creating if needed) the store at `path`; see `Store` for the waiting."""
+    return Store(path, read_only=read_only, wait=wait)
 
 
 class ClosesOnExit:
@@ -194,20 +188,64 @@ class ClosesOnExit:
 
 
 class Store(ClosesOnExit):
-    """A DuckDB file holding coded articles and events; use as a context manager."""
+    """A DuckDB file holding coded articles and events; use as a context manager.
 
-    def __init__(self, path: str | Path, read_only: bool = False) -> None:
-        location = str(path)
-        if location != ":memory:" and not read_only:
-            Path(location).parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(location, read_only=read_only)
-        if not read_only:
-            self._create_schema()
+    Opening waits (up to `wait` seconds, default $ACCORD_STORE_WAIT or 30) while another
+    process holds the file; a writer holds it, and its place in the writer queue, until
+    `close()` (accord.storage_lock, docs/store.md). Any failure to open or write the store
+    raises `StoreUnavailable` naming the store and the reason.
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False,
+                 wait: float | None = None) -> None:
+        self.path = str(path)
+        waiter = Waiter(self.path, wait)
+        self._con, self._turn = open_connection(self.path, read_only, waiter)
+        try:
+            self._check_schema(read_only)
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def borrowing(cls, connection: duckdb.DuckDBPyConnection, path: str | Path) -> Store:
+        """A store over a connection someone else owns and closes (the server's shared one)."""
+        store = cls.__new__(cls)
+        store.path, store._con, store._turn = str(path), connection, None
+        store._borrowed = True
+        return store
+
+    _borrowed = False
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def close(self) -> None:
-        self._con.close()
+        if self._borrowed:
+            return
+        try:
+            # Closing checkpoints the write-ahead log into the file: it can fail like a write.
+            with self._failures_named("could not close it"):
+                self._con.close()
+        finally:
+            if self._turn is not None:
+                self._turn.release()
+                self._turn = None
+
+    def _check_schema(self, read_only: bool) -> None:
+        if not read_only:
+            with self._failures_named("could not create its tables"):
+                self._create_schema()
+        elif not self.has_table("events"):
+            raise StoreUnavailable(self.path, "a DuckDB database, but not an accord store "
+                                              "(it has no events table)")
+
+    @contextmanager
+    def _failures_named(self, doing: str) -> Iterator[None]:
+        """DuckDB's errors from opening or writing, as `StoreUnavailable` naming this store."""
+        try:
+            yield
+        except duckdb.Error as error:
+            raise StoreUnavailable(self.path, f"{doing}: {reason(str(error))}") from error
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -216,9 +254,11 @@ class Store(ClosesOnExit):
 
     def _create_schema(self) -> None:
         for table, columns in TABLES.items():
-            column_sql = ", ".join(f"{name} {sql_type}" for name, sql_type, _ in columns)
-            self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({column_sql})")
+            self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_columns_sql(columns)})")
             self._add_missing_columns(table, columns)
+        # Updating clusters looks up a few events' memberships by article (accord.cluster_tables).
+        self._con.execute("CREATE INDEX IF NOT EXISTS event_clusters_by_article "
+                          "ON event_clusters (content_hash)")
 
     def _add_missing_columns(
         self, table: str, columns: tuple[tuple[str, str, pa.DataType], ...]
@@ -327,20 +367,37 @@ class Store(ClosesOnExit):
         }
 
     def replace_clusters(
-        self, cluster_rows: list[dict], member_rows: list[dict], keys_table: str | None = None
+        self, cluster_rows: list[dict], member_rows: list[dict],
+        replaced: tuple[Sequence[str], Sequence[int]] | None = None,
     ) -> None:
         """Swap cluster contents for new ones, all or nothing: every cluster, or only the
-        clusters whose key (type, actor set, recipient set, flags) is in `keys_table`."""
+        clusters `replaced` names, (cluster ids, row ids of their `event_clusters` rows), and
+        whichever the new rows overwrite."""
         with self._transaction():
-            if keys_table is None:
+            if replaced is None:
                 self._con.execute("DELETE FROM event_clusters")
                 self._con.execute("DELETE FROM clusters")
             else:
-                replaced = CLUSTERS_WITH_KEYS_SQL.format(keys=keys_table)
-                self._con.execute(f"DELETE FROM event_clusters WHERE cluster_id IN ({replaced})")
-                self._con.execute(f"DELETE FROM clusters WHERE cluster_id IN ({replaced})")
+                ids, member_row_ids = replaced
+                overwritten = {row["cluster_id"] for row in cluster_rows}
+                self._delete_clusters(sorted({*ids, *overwritten}), member_row_ids)
             self._append("clusters", CLUSTER_COLUMNS, cluster_rows)
             self._append("event_clusters", EVENT_CLUSTER_COLUMNS, member_rows)
+
+    def _delete_clusters(self, ids: Sequence[str], member_row_ids: Sequence[int]) -> None:
+        # Literal IN lists: DuckDB finds the rows by row id, and clusters through the index on
+        # cluster_id, instead of reading the tables.
+        for start in range(0, len(member_row_ids), 1024):
+            listed = ", ".join(str(int(row)) for row in member_row_ids[start:start + 1024])
+            self._con.execute(f"DELETE FROM event_clusters WHERE rowid IN ({listed})")
+        for chunk in _chunks(ids):
+            self._con.execute(f"DELETE FROM clusters WHERE cluster_id IN ({chunk})")
+
+    def append_rows(self, table: str, columns: Columns, rows: list[dict]) -> None:
+        """Add rows to a table of another module's (created if missing), in one transaction."""
+        with self._transaction():
+            self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_columns_sql(columns)})")
+            self._append(table, columns, rows)
 
     # -- recoding --------------------------------------------------------------------------
 
@@ -388,15 +445,17 @@ class Store(ClosesOnExit):
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self._con.begin()
-        try:
-            yield
-            self._con.commit()
-        except BaseException:
-            # A failed COMMIT may already have ended the transaction; the original error matters.
-            with suppress(duckdb.Error):
-                self._con.rollback()
-            raise
+        """One all-or-nothing write; a failure rolls back and names the store."""
+        with self._failures_named("could not write"):
+            self._con.begin()
+            try:
+                yield
+                self._con.commit()
+            except BaseException:
+                # A failed COMMIT may already have ended the transaction; the first error counts.
+                with suppress(duckdb.Error):
+                    self._con.rollback()
+                raise
 
     def _insert_articles(self, rows: list[dict]) -> None:
         self._append("articles", ARTICLE_COLUMNS, rows)
@@ -486,6 +545,13 @@ class Store(ClosesOnExit):
         return int(row[0]) if row else 0
 
 
+def _chunks(values: Sequence[str], size: int = 128) -> Iterator[str]:
+    """The values as SQL string literals, `size` at a time, comma-separated."""
+    for start in range(0, len(values), size):
+        chunk = values[start:start + size]
+        yield ", ".join("'" + value.replace("'", "''") + "'" for value in chunk)
+
+
 # -- recoding ------------------------------------------------------------------------------
 
 Coder = Callable[[Iterable[Article]], Iterable["tuple[Article, list[EventRecord]] | Reject"]]
@@ -502,30 +568,52 @@ class RecodeResult:
 
 
 def recode(
-    store: Store,
+    store: Store | str | Path,
     coder: Coder | None = None,
     batch_size: int = 64,
     coder_version: str | None = None,
     knowledge: str | None = None,
+    progress: RunProgress | None = None,
 ) -> RecodeResult:
     """Code again only the articles whose coder version or knowledge differ from the current
     ones, replacing their events one transaction per batch (a crash loses at most a batch,
-    and the next run picks up the articles still marked with the old version)."""
+    and the next run picks up the articles still marked with the old version). `progress`
+    counts the articles coded, out of the outdated ones.
+
+    Given a path instead of an open store, the file is held only while a batch is read or
+    written, not while it is coded, so the server and other writers get their turns.
+    """
     from accord import __version__
 
     if coder is None:
         from accord.pipeline import code_articles as coder
     coder_version = coder_version or __version__
     knowledge = knowledge or knowledge_id()
-    hashes, without_text = store.stale_hashes(coder_version, knowledge)
+    with held(store) as opened:
+        hashes, without_text = opened.stale_hashes(coder_version, knowledge)
     result = RecodeResult(without_text=without_text)
+    if progress is not None:
+        progress.set_total(len(hashes))
     for start in range(0, len(hashes), batch_size):
         chunk = hashes[start : start + batch_size]
-        result.events_before += store.event_count(chunk)
-        coded = [item for item in coder(store.stored_articles(chunk)) if isinstance(item, tuple)]
-        result.recoded += store.replace_batch(coded, coder_version, knowledge)
+        with held(store) as opened:
+            result.events_before += opened.event_count(chunk)
+            articles = opened.stored_articles(chunk)
+        coded = [item for item in tracked(coder(articles), progress) if isinstance(item, tuple)]
+        with held(store) as opened:
+            result.recoded += opened.replace_batch(coded, coder_version, knowledge)
         result.events_after += sum(len(events) for _, events in coded)
     return result
+
+
+@contextmanager
+def held(store: Store | str | Path) -> Iterator[Store]:
+    """An open store as it is, or the store at a path opened for this block only."""
+    if isinstance(store, Store):
+        yield store
+        return
+    with Store(store) as opened:
+        yield opened
 
 
 _DYAD_SQL = """
@@ -561,6 +649,10 @@ GROUP BY actor, recipient, direction
 ORDER BY n_events DESC, actor, recipient, direction
 LIMIT ?
 """
+
+
+def _columns_sql(columns: Columns) -> str:
+    return ", ".join(f"{name} {sql_type}" for name, sql_type, _ in columns)
 
 
 def _event_filter(
