@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from accord import __version__, classify, evaluate
+from accord import __version__, classify, evaluate, gold, training
 from bench_record import record_benchmark
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "plv" / "PLV_train.tsv"
@@ -36,8 +36,8 @@ def main() -> int:
         print(f"no PLV file at {path}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    items = evaluate.read_plv(path, marked=args.marked)
-    authored = evaluate.read_authored(classify.AUTHORED_PATH)
+    items = gold.read_plv(path, marked=args.marked)
+    authored = gold.read_authored(training.AUTHORED_PATH)
     folds, pooled = evaluate.cross_validate(items, FOLDS, args.seed, evaluate.PLV_LABELS,
                                             authored, args.profile)
     seconds = time.perf_counter() - started

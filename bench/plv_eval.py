@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from accord import __version__, evaluate
+from accord import __version__, evaluate, gold
 from bench_record import record_benchmark
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "plv" / "PLV_train.tsv"
@@ -26,7 +26,7 @@ def main() -> int:
         print(f"no PLV file at {path}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    scores = evaluate.evaluate(evaluate.read_plv(path), evaluate.PLV_LABELS, use_model=False)
+    scores = evaluate.evaluate(gold.read_plv(path), evaluate.PLV_LABELS, use_model=False)
     seconds = time.perf_counter() - started
     title = f"accord {__version__}, trigger patterns only, PLV raw sentences: {path.name}"
     text = evaluate.report(scores, title)

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from accord import __version__, classify, evaluate
+from accord import __version__, classify, evaluate, gold
 from bench_record import record_benchmark
 
 UNSEEN = Path(__file__).resolve().parents[1] / "tests" / "data" / "event_types_unseen.tsv"
@@ -23,7 +23,7 @@ UNSEEN = Path(__file__).resolve().parents[1] / "tests" / "data" / "event_types_u
 
 def main() -> int:
     started = time.perf_counter()
-    items = evaluate.read_authored(UNSEEN)
+    items = gold.read_authored(UNSEEN)
     summary, details = [], []
     for name, profile, use_model in (("patterns alone", classify.FAST, False),
                                      ("fast profile", classify.FAST, True),

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from accord import classify
+from accord import classify, gold, training
 from accord.events import extract_candidates
 
 
@@ -24,8 +24,8 @@ def _synthetic_examples() -> tuple[list[dict[str, float]], list[str]]:
 
 def test_training_is_deterministic_given_a_seed(tmp_path):
     features, labels = _synthetic_examples()
-    first = classify.fit(features, labels, seed=3)
-    second = classify.fit(features, labels, seed=3)
+    first = training.fit(features, labels, seed=3)
+    second = training.fit(features, labels, seed=3)
     assert first.classes == second.classes
     assert np.array_equal(first.weights, second.weights)
     assert np.array_equal(first.bias, second.bias)
@@ -33,7 +33,7 @@ def test_training_is_deterministic_given_a_seed(tmp_path):
 
 def test_concede_and_retreat_train_as_plv_yield():
     features, labels = _synthetic_examples()
-    model = classify.fit(features, labels)
+    model = training.fit(features, labels)
     assert set(model.classes) == {"ASSAULT", "CONSULT", "YIELD"}
     assert classify.model_label("RETREAT") == classify.model_label("yield") == "YIELD"
     assert classify.model_label("DISAPPROVE") == "ACCUSE"
@@ -41,7 +41,7 @@ def test_concede_and_retreat_train_as_plv_yield():
 
 def test_saved_model_loads_with_the_same_probabilities(tmp_path):
     features, labels = _synthetic_examples()
-    model = classify.fit(features, labels)
+    model = training.fit(features, labels)
     path = tmp_path / "model.npz"
     model.save(path)
     loaded = classify.TypeModel.load(path)
@@ -149,7 +149,7 @@ def test_rescore_leaves_an_empty_sentence_empty(sentences):
 def test_authored_examples_cover_every_plover_type():
     from accord.knowledge import plover_types
 
-    labels = {e.label for e in classify.read_training_file(classify.AUTHORED_PATH)}
+    labels = {e.label for e in gold.read_training_file(training.AUTHORED_PATH)}
     assert labels == set(plover_types())
 
 
@@ -160,9 +160,9 @@ def test_the_calibration_temperature_is_fitted_deterministically_and_saved(tmp_p
                                         ("AID", ("donate", "send", "fund"), ("grain", "tent")))
             for verb in verbs for noun in nouns]
     features, labels = [r[0] for r in rows], [r[1] for r in rows]
-    model = classify.calibrated_fit(features, labels, seed=5)
-    assert model.temperature in classify.TEMPERATURES
-    assert classify.calibrated_fit(features, labels, seed=5).temperature == model.temperature
+    model = training.calibrated_fit(features, labels, seed=5)
+    assert model.temperature in training.TEMPERATURES
+    assert training.calibrated_fit(features, labels, seed=5).temperature == model.temperature
     model.save(tmp_path / "m.npz")
     loaded = classify.TypeModel.load(tmp_path / "m.npz")
     assert loaded.temperature == pytest.approx(model.temperature)
@@ -172,3 +172,15 @@ def test_the_calibration_temperature_is_fitted_deterministically_and_saved(tmp_p
     # a sharper temperature never changes the ranking, only how sure the model says it is
     sharper = replace(loaded, temperature=loaded.temperature / 2)
     assert sharper.probabilities({"trig=shell": 1.0})["ASSAULT"] > probabilities["ASSAULT"]
+
+
+def test_the_coder_imports_neither_training_nor_evaluation():
+    import subprocess
+    import sys
+
+    probe = ("import sys, accord.pipeline, accord.classify, accord.gold; "
+             "print(sorted(m for m in sys.modules if m in "
+             "{'accord.training', 'accord.evaluate', 'accord.cli', 'sklearn'}))")
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert found == "[]"

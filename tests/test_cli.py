@@ -151,7 +151,7 @@ def test_a_gold_file_in_the_wrong_format_is_named_with_the_reason(tmp_path, caps
 def test_help_describes_every_command_and_every_option_shows_help_and_default(capsys):
     import argparse
 
-    from accord.cli import build_parser
+    from accord.cli import HelpFormatter, build_parser
 
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
@@ -159,11 +159,34 @@ def test_help_describes_every_command_and_every_option_shows_help_and_default(ca
     top = capsys.readouterr().out
     for name, sub in commands.choices.items():
         assert f"\n  {name} " in top, f"accord --help does not describe {name}"
-        help_text = sub.format_help()
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction | argparse._SubParsersAction):
                 continue
             assert action.help, f"{name} {action.dest} has no help"
             if action.option_strings and action.default not in (None, False):
-                assert f"(default: {action.default})" in " ".join(help_text.split()), \
-                    f"{name} {action.option_strings[0]} does not show its default"
+                shown = HelpFormatter(name)._get_help_string(action)
+                assert "default" in shown, f"{name} {action.option_strings[0]} hides its default"
+
+
+def test_eval_none_reports_the_share_of_non_event_sentences_that_produce_an_event(tmp_path,
+                                                                                  capsys):
+    quiet = tmp_path / "quiet.tsv"
+    quiet.write_text("id\ttext\n"
+                     "1\tThe museum holds more than forty thousand paintings.\n"
+                     "2\tLight rain is expected across the north on Friday.\n", encoding="utf-8")
+    assert main(["eval", "none", str(quiet)]) == 0
+    out = capsys.readouterr().out
+    assert "sentences: 2" in out and "produce an event: 0 (0.000)" in out
+
+
+def test_eval_end_to_end_prints_the_no_event_rate(tmp_path, capsys):
+    gold = tmp_path / "gold.tsv"
+    gold.write_text(
+        "sentence_id\tsentence\tgold_root\n"
+        "1\tRussian troops shelled the city of Kharkiv overnight.\tASSAULT\n"
+        "2\tThe museum holds more than forty thousand paintings.\tPROTEST\n",
+        encoding="utf-8")
+    assert main(["eval", "plv", str(gold), "--end-to-end"]) == 0
+    out = capsys.readouterr().out
+    assert "(end to end)" in out and "no-event rate: 0.500" in out
+    assert main(["eval", "plv", str(gold), "--end-to-end", "--cv", "1"]) == 2

@@ -45,12 +45,13 @@ def tripwire(monkeypatch):
     import accord.encoder
     import accord.nlp
     import accord.scale
+    from accord import training
 
     monkeypatch.setattr(accord.nlp, "load_pipeline", trip)
     monkeypatch.setattr(accord.encoder, "load_encoder", trip)
     monkeypatch.setattr(classify, "load_model", trip)
     monkeypatch.setattr(accord.scale, "coded", trip)
-    monkeypatch.setattr(classify, "train", trip)
+    monkeypatch.setattr(training, "train", trip)
 
 
 def _event(event_id: str, actors: list[str], event: str, recipients: list[str]) -> EventRecord:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from accord import evaluate
+from accord import evaluate, gold, training
 
 
 def test_strip_marks_returns_text_and_the_marked_spans():
-    text, source, target = evaluate.strip_marks(
+    text, source, target = gold.strip_marks(
         "<s>Kyrgyz guards</s> fired on <t>Tajik farmers</t> at dawn.")
     assert text == "Kyrgyz guards fired on Tajik farmers at dawn."
     assert text[source[0]:source[1]] == "Kyrgyz guards"
@@ -17,7 +17,7 @@ def test_strip_marks_returns_text_and_the_marked_spans():
 
 
 def test_strip_marks_without_a_target_gives_none():
-    text, source, target = evaluate.strip_marks("Protests spread, <s>police</s> said.")
+    text, source, target = gold.strip_marks("Protests spread, <s>police</s> said.")
     assert text == "Protests spread, police said." and target is None
     assert text[source[0]:source[1]] == "police"
 
@@ -26,10 +26,10 @@ def test_read_plv_marked_keeps_spans_into_the_stripped_text(tmp_path):
     path = tmp_path / "plv.tsv"
     path.write_text("sentence_id\tsentence\tmarked_sentence\tgold_root\n"
                     "7\tA met B.\t<s>A</s> met <t>B</t>.\tCONSULT\n", encoding="utf-8")
-    item = next(evaluate.read_plv(path, marked=True))
+    item = next(gold.read_plv(path, marked=True))
     assert (item.text, item.label) == ("A met B.", "CONSULT")
     assert item.text[slice(*item.source)] == "A" and item.text[slice(*item.target)] == "B"
-    raw = next(evaluate.read_plv(path))
+    raw = next(gold.read_plv(path))
     assert raw.source is None and raw.text == "A met B."
 
 
@@ -49,7 +49,7 @@ def test_fold_report_prints_each_fold_and_the_mean():
 
 @pytest.mark.filterwarnings("ignore:The least populated class")
 def test_cross_validation_scores_every_item_once_and_trains_on_the_rest():
-    items = evaluate.read_authored(evaluate.classify.AUTHORED_PATH)[::2]
+    items = gold.read_authored(training.AUTHORED_PATH)[::2]
     folds, pooled = evaluate.cross_validate(items, folds=2, seed=1)
     assert len(folds) == 2
     assert sum(len(f.scores.gold) for f in folds) == len(pooled.gold) == len(items)

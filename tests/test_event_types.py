@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from accord import evaluate
+from accord import evaluate, gold
 
 UNSEEN = Path(__file__).parent / "data" / "event_types_unseen.tsv"
 FLOOR = 0.85
@@ -19,13 +19,13 @@ FLOOR = 0.85
 
 @pytest.fixture(scope="module")
 def coded_unseen() -> dict[str, list[evaluate.Coded]]:
-    items = evaluate.read_authored(UNSEEN)
+    items = gold.read_authored(UNSEEN)
     return {profile: list(evaluate.code_items(items, profile))
             for profile in ("fast", "accurate")}
 
 
 def test_the_unseen_set_has_at_least_five_sentences_of_each_type():
-    labels = [item.label for item in evaluate.read_authored(UNSEEN)]
+    labels = [item.label for item in gold.read_authored(UNSEEN)]
     assert len(set(labels)) == 15 and all(labels.count(label) >= 5 for label in set(labels))
 
 

@@ -47,18 +47,30 @@ def gold(tmp_path_factory) -> Path:
     return path
 
 
+NON_EVENTS = ["The museum holds more than forty thousand paintings.",
+              "Light rain is expected across the north on Friday.",
+              "Shares closed slightly higher in thin trading.",
+              "The recipe calls for two cups of flour."]
+
+
 @pytest.fixture(scope="module")
 def trained(gold, tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("models")
+    quiet = folder / "non_events.tsv"
+    quiet.write_text("id\ttext\n" + "".join(f"{i}\t{t}\n" for i, t in enumerate(NON_EVENTS)),
+                     encoding="utf-8")
     first, second = folder / "first.npz", folder / "second.npz"
     for out in (first, second):
-        assert main(["train", "--data", str(gold), "--no-authored", "--out", str(out)]) == 0
+        assert main(["train", "--data", str(gold), "--no-authored", "--non-events", str(quiet),
+                     "--out", str(out)]) == 0
     return first, second
 
 
 def test_training_twice_writes_identical_files(trained):
     first, second = trained
     assert first.read_bytes() == second.read_bytes()
+    detectors = [classify.detector_beside(path) for path in trained]
+    assert detectors[0].read_bytes() == detectors[1].read_bytes()
 
 
 def test_a_model_file_has_fixed_timestamps_and_rounded_weights(tmp_path):

@@ -5,9 +5,9 @@ the types of every trigger pattern matching a word of the sentence, trigger and 
 their objects and particles, character trigrams of the trigger lemma, negation and modality cues,
 the dependency roles around the trigger, the words of the trigger's own clause, lemma n-grams,
 the parser's own token vectors, and in the accurate profile a sentence embedding), the two
-profiles' model weights shipped in `data/models/`, training and calibrating from gold files, and
-`rescore`, which turns the patterns' guesses and the model's probabilities into one type and one
-confidence.
+profiles' model weights shipped in `data/models/`, and `rescore`, which turns the patterns'
+guesses and the model's probabilities into one type and one confidence. It sits below the
+pipeline; fitting the weights is `accord.training`'s business, above it.
 
 Each shipped model is a multinomial logistic regression stored as plain arrays with a softmax
 temperature, so coding needs numpy only; scikit-learn is needed to train. PLV's gold labels
@@ -17,8 +17,7 @@ two a YIELD is.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from spacy.tokens import Span, Token
 
+from accord.events import match_trigger
 from accord.knowledge import canonical_type, plover_types
 
 MODEL_DIR = Path(__file__).parent / "data" / "models"
@@ -33,11 +33,15 @@ FAST, ACCURATE = "fast", "accurate"
 PROFILES = (FAST, ACCURATE)
 MODEL_FILES = {FAST: "event_type.npz", ACCURATE: "event_type_accurate.npz"}
 MODEL_PATH = MODEL_DIR / MODEL_FILES[FAST]
-AUTHORED_PATH = Path(__file__).parent / "data" / "training" / "authored.tsv"
+# The detector head's two classes: the sentence reports an event, or it does not.
+EVENT, NO_EVENT = "EVENT", "NONE"
+# Below this probability of an event the sentence codes nothing, unless a pattern is sure.
+# A typed trigger pattern is a prior: it lowers the bar by PATTERN_PRIOR times its weight.
+EVENT_THRESHOLD = 0.5
+PATTERN_PRIOR = 0.25
 YIELD = "YIELD"
 YIELD_PARTS = ("CONCEDE", "RETREAT")
 DEFAULT_SEED = 13
-DEFAULT_C = 8.0
 # Where the patterns are sure: a pattern confidence at least this high, with the model not
 # strongly against it, keeps the pattern's type.
 PATTERN_SURE = 0.9
@@ -58,9 +62,6 @@ RULE_VERDICT_WEIGHT = 0.5
 # The accurate profile adds the sentence's E5 embedding; this weight (chosen by CV like the
 # others) lets its 384 dimensions speak about as loudly as the sparse features.
 EMBEDDING_WEIGHT = 8.0
-# Authored examples are diplomatic news written for accord; they count half as much as gold
-# sentences from annotated corpora, whose labelling conventions they should not override.
-AUTHORED_WEIGHT = 0.5
 
 
 # ---------------------------------------------------------------- labels
@@ -186,8 +187,6 @@ def _vector_features(sent: Span) -> dict[str, float]:
 def _pattern_features(sent: Span) -> dict[str, float]:
     """The types of every trigger pattern that matches a word of the sentence, whether or not
     the coder could find its parties: evidence the candidates alone lose."""
-    from accord.events import match_trigger
-
     found: dict[str, float] = {}
     for token in sent:
         if token.pos_ not in {"VERB", "NOUN", "PROPN", "ADJ"}:
@@ -298,6 +297,16 @@ def model_path(profile: str = FAST) -> Path:
     return active_model_file() or packaged_model_path(profile)
 
 
+def detector_beside(path: str | Path) -> Path:
+    """Where the detector head trained with the type model at `path` is kept."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.detector.npz")
+
+
+def detector_path(profile: str = FAST) -> Path:
+    return detector_beside(model_path(profile))
+
+
 def load_model(profile: str = FAST) -> TypeModel | None:
     """The active model of a profile, loaded once per process (None when there is none)."""
     path = model_path(profile)
@@ -307,6 +316,31 @@ def load_model(profile: str = FAST) -> TypeModel | None:
 @lru_cache(maxsize=4)
 def _load_file(path: Path) -> TypeModel:
     return TypeModel.load(path)
+
+
+def load_detector(profile: str = FAST) -> TypeModel | None:
+    """The event-or-not head beside the active model, loaded once (None when there is none)."""
+    path = detector_path(profile)
+    return _load_file(path) if path.exists() else None
+
+
+@dataclass(frozen=True)
+class Models:
+    """What decides a sentence: the event-type model and the event-or-not detector head."""
+
+    types: TypeModel | None
+    detector: TypeModel | None = None
+
+
+def load_models(profile: str = FAST) -> Models:
+    return Models(load_model(profile), load_detector(profile))
+
+
+def event_probability(detector: TypeModel | None, features: dict[str, float]) -> float:
+    """How likely the sentence reports an event at all (1.0 without a detector)."""
+    if detector is None:
+        return 1.0
+    return detector.probabilities(features).get(EVENT, 0.0)
 
 
 def embedding_features(vector: np.ndarray) -> dict[str, float]:
@@ -325,68 +359,6 @@ def profile_features(sentences: Sequence[Span], candidate_lists: Sequence[Sequen
         for found, vector in zip(features, embed([s.text for s in sentences]), strict=True):
             found.update(embedding_features(vector))
     return features
-
-
-def fit(features: Sequence[dict[str, float]], labels: Sequence[str],
-        seed: int = DEFAULT_SEED, c: float = DEFAULT_C,
-        example_weights: Sequence[float] | None = None) -> TypeModel:
-    """Train the model; the same examples, weights and seed give the same weights.
-    `example_weights` (default 1 each) say how much each example counts."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vectorizer = DictVectorizer(sort=True)
-    matrix = vectorizer.fit_transform(features)
-    targets = [model_label(label) for label in labels]
-    classifier = LogisticRegression(C=c, max_iter=3000, class_weight="balanced",
-                                    random_state=seed, tol=1e-4)
-    classifier.fit(matrix, targets, sample_weight=example_weights)
-    names = vectorizer.get_feature_names_out()
-    return TypeModel(classes=tuple(str(c) for c in classifier.classes_),
-                     feature_index={str(name): i for i, name in enumerate(names)},
-                     weights=classifier.coef_.T.copy(), bias=classifier.intercept_.copy())
-
-
-TEMPERATURES = np.round(np.arange(0.5, 4.001, 0.05), 2)
-CALIBRATION_FOLDS = 3
-
-
-def fit_temperature(scores: np.ndarray, labels: Sequence[str], classes: Sequence[str]) -> float:
-    """The temperature (from a fixed grid, so the fit is deterministic) that minimises the
-    negative log-likelihood of held-out score rows."""
-    index = {label: i for i, label in enumerate(classes)}
-    truth = np.array([index[model_label(label)] for label in labels])
-
-    def loss(temperature: float) -> float:
-        probabilities = softmax(scores / temperature)
-        return float(-np.log(probabilities[np.arange(len(truth)), truth] + 1e-12).mean())
-
-    return float(min(TEMPERATURES, key=loss))
-
-
-def calibrated_fit(features: Sequence[dict[str, float]], labels: Sequence[str],
-                   seed: int = DEFAULT_SEED,
-                   example_weights: Sequence[float] | None = None) -> TypeModel:
-    """`fit` on every example, with the temperature fitted on out-of-fold scores of a
-    `CALIBRATION_FOLDS`-fold split of the same examples."""
-    from sklearn.model_selection import StratifiedKFold
-
-    targets = [model_label(label) for label in labels]
-    weights = list(example_weights) if example_weights is not None else [1.0] * len(labels)
-    model = fit(features, labels, seed=seed, example_weights=weights)
-    if min(targets.count(label) for label in set(targets)) < CALIBRATION_FOLDS:
-        return model  # too few examples of some type to hold any out
-    splitter = StratifiedKFold(n_splits=CALIBRATION_FOLDS, shuffle=True, random_state=seed)
-    rows: list[np.ndarray] = []
-    held_out: list[str] = []
-    for train, test in splitter.split(targets, targets):
-        inner = fit([features[i] for i in train], [targets[i] for i in train], seed=seed,
-                    example_weights=[weights[i] for i in train])
-        order = [inner.classes.index(label) for label in model.classes]
-        rows += [inner.scores(features[i])[order] for i in test]
-        held_out += [targets[i] for i in test]
-    temperature = fit_temperature(np.array(rows), held_out, model.classes)
-    return replace(model, temperature=temperature)
 
 
 # ---------------------------------------------------------------- combining with the patterns
@@ -446,7 +418,8 @@ def classify_sentence(sent: Span, candidates: Sequence, model: TypeModel | None 
 
 
 def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
-            primary=None, features: dict[str, float] | None = None) -> list:
+            primary=None, features: dict[str, float] | None = None,
+            detector: TypeModel | None = None) -> list:
     """Retype and rescore the rule coder's candidates for one sentence, best first.
 
     The primary candidate (`primary`, else the patterns' most confident) takes the decided
@@ -454,6 +427,9 @@ def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
     (the part of the pattern score that is not the pattern's own weight). When another candidate
     already has the decided type it becomes the primary instead. Other candidates keep their
     type and the patterns' confidence, ranked below the primary.
+    Clauses no pattern typed (open candidates) only ever become the primary event; the rest are
+    dropped. When the detector head says the sentence reports no event, only candidates of sure
+    patterns with a known actor stay.
     Confidences stay in [0, 1]. Without a shipped model the candidates come back unchanged.
     """
     if not candidates:
@@ -462,6 +438,10 @@ def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
     if model is None:
         return candidates
     features = features if features is not None else sentence_features(sent, candidates)
+    if event_probability(detector, features) < event_threshold(candidates):
+        candidates = [c for c in candidates if _sure(c)]
+        if not candidates:
+            return []
     probabilities = model.probabilities(features)
     ordered = sorted(candidates, key=lambda c: c.confidence, reverse=True)
     if primary is not None and primary in ordered:
@@ -476,16 +456,28 @@ def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
         ordered.remove(carrier)
         ordered.insert(0, carrier)
         primary = carrier
-    others = ordered[1:]
+    others = [c for c in ordered[1:] if not c.is_open]
     party_factor = _party_factor(primary)
     if decision.event_type != primary.event_type:
         _retype(primary, decision.event_type)
     primary.confidence = _clip(decision.confidence * party_factor)
+    primary.primary = True
     # PLV has one label per sentence, so the model speaks for the primary event only; the other
     # clauses keep the patterns' confidence, ranked below it.
     for candidate in others:
         candidate.confidence = min(candidate.confidence, max(0.0, primary.confidence - 0.001))
     return [primary, *others]
+
+
+def event_threshold(candidates: Sequence) -> float:
+    """The detector's bar for this sentence: lower where a trigger pattern types a clause."""
+    typed = [c.pattern.weight for c in candidates if not c.is_open]
+    return EVENT_THRESHOLD - PATTERN_PRIOR * max(typed, default=0.0)
+
+
+def _sure(candidate) -> bool:
+    return (not candidate.is_open and candidate.pattern.weight >= PATTERN_SURE
+            and any(actor.code for actor in candidate.actors))
 
 
 def _party_factor(candidate) -> float:
@@ -504,88 +496,3 @@ def _retype(candidate, event_type: str) -> None:
     if candidate.mode and candidate.mode not in plover_types()[event_type].modes:
         candidate.mode = None
     candidate.pattern = replace(candidate.pattern, type=event_type)
-
-
-# ---------------------------------------------------------------- training data
-
-
-@dataclass(frozen=True)
-class Example:
-    text: str
-    label: str
-    origin: str
-
-
-def read_training_file(path: str | Path) -> Iterator[Example]:
-    """PLV TSV (`sentence`, `gold_root`), accord's authored TSV (`text`, `event`), or PLOVER
-    JSON/JSONL records."""
-    path = Path(path)
-    if path.suffix in {".json", ".jsonl"}:
-        from accord.evaluate import read_plover_json
-
-        for item in read_plover_json(path):
-            yield Example(item.text, item.label, str(path))
-        return
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader((line for line in handle if not line.startswith("#")),
-                              delimiter="\t")
-        columns = set(rows.fieldnames or [])
-        if not (columns & {"sentence", "text"} and columns & {"gold_root", "event"}):
-            from accord.evaluate import GoldFormatError
-
-            raise GoldFormatError(f"{path}: a training TSV needs a sentence (or text) and a "
-                                  f"gold_root (or event) column")
-        for row in rows:
-            text = (row.get("sentence") or row.get("text") or "").strip()
-            label = (row.get("gold_root") or row.get("event") or "").strip()
-            if text and label:
-                yield Example(text, label.upper(), str(path))
-
-
-def primary_sentence(article, doc) -> tuple[Span, list]:
-    """The sentence of a text that holds the rule coder's most confident candidate (the first
-    sentence when there is none), with all of that sentence's candidates."""
-    from accord.pipeline import article_candidates
-
-    by_sentence: dict[int, tuple[Span, list]] = {}
-    for sent, index, candidate in article_candidates(article, doc):
-        by_sentence.setdefault(index, (sent, []))[1].append(candidate)
-    if not by_sentence:
-        return next(iter(doc.sents)), []
-    return max(by_sentence.values(), key=lambda pair: max(c.confidence for c in pair[1]))
-
-
-def parsed_texts(texts: Iterable[str]) -> Iterator[tuple[Span, list]]:
-    """(primary sentence, its candidates) for each text: one spaCy pass, streaming."""
-    from accord.model import Article
-    from accord.nlp import parse
-
-    articles = (Article(id=str(i), text=text) for i, text in enumerate(texts))
-    for article, doc in parse(articles, batch_size=64):
-        yield primary_sentence(article, doc)
-
-
-def featurize(texts: Iterable[str], profile: str = FAST) -> list[dict[str, float]]:
-    """The model's features for each text, as the rule coder sees it."""
-    parsed = list(parsed_texts(texts))
-    return profile_features([sent for sent, _ in parsed], [cands for _, cands in parsed],
-                            profile)
-
-
-def train(paths: Sequence[str | Path], seed: int = DEFAULT_SEED,
-          include_authored: bool = True, profile: str = FAST) -> tuple[TypeModel, int]:
-    """Train from gold files plus accord's authored examples; returns the model and its size."""
-    gold = [e for path in paths for e in read_training_file(path)]
-    authored = (list(read_training_file(AUTHORED_PATH))
-                if include_authored and AUTHORED_PATH.exists() else [])
-    examples = gold + authored
-    features = featurize((e.text for e in examples), profile)
-    model = calibrated_fit(features, [e.label for e in examples], seed=seed,
-                           example_weights=training_weights(len(gold), len(authored)))
-    return model, len(examples)
-
-
-def training_weights(gold_count: int, authored_count: int) -> list[float]:
-    """How much each example counts: gold examples first, then the authored ones."""
-    return [1.0] * gold_count + [AUTHORED_WEIGHT] * authored_count
-

@@ -43,7 +43,7 @@ commands:
   serve       the HTTP API and dashboard over a store
   watch       code every file that lands in a folder into a store, until stopped
   actors      how a phrase as news writes it resolves to a code and sector
-  eval        score the coder against gold data (PLV or PLOVER records)
+  eval        score the coder against gold data (PLV, PLOVER records, non-event sentences)
   train       train the event-type model from gold files
   info        versions of accord, its models and data files
 
@@ -263,8 +263,9 @@ def _add_actors(commands: argparse._SubParsersAction) -> None:
 
 def _add_eval(commands: argparse._SubParsersAction) -> None:
     evaluation = _command(commands, "eval", "score the coder against gold data")
-    evaluation.add_argument("kind", choices=["plv", "plover"],
-                            help="plv: PLV TSV sentences; plover: PLOVER JSON/JSONL records")
+    evaluation.add_argument("kind", choices=["plv", "plover", "none"],
+                            help="plv: PLV TSV sentences; plover: PLOVER JSON/JSONL records; "
+                                 "none: sentences reporting no event (TSV with a text column)")
     evaluation.add_argument("path", help="the gold file (PLV: github.com/snowood1/"
                                          "Zero-Shot-PLOVER, see README)")
     evaluation.add_argument("--limit", type=positive_int, metavar="N",
@@ -278,6 +279,12 @@ def _add_eval(commands: argparse._SubParsersAction) -> None:
                                                      "(default: the model's, 13)")
     evaluation.add_argument("--rules-only", action="store_true",
                             help="score the trigger patterns alone, without the trained model")
+    evaluation.add_argument("--end-to-end", action="store_true",
+                            help="code the raw texts through the whole coder and score the "
+                                 "primary event (no event counts as wrong)")
+    evaluation.add_argument("--events", nargs="+", default=[], metavar="PATH",
+                            help="with --end-to-end --cv: unlabelled event sentences for each "
+                                 "fold's detector head (default: none)")
     _add_profile(evaluation)
     _add_model(evaluation)
 
@@ -287,7 +294,8 @@ def _add_train(commands: argparse._SubParsersAction) -> None:
     training.add_argument("--data", nargs="+", required=True, metavar="PATH",
                           help="PLV TSV, PLOVER JSON/JSONL, or accord training TSV files")
     training.add_argument("--out", metavar="PATH",
-                          help="the model file to write (use it with --model)")
+                          help="the model file to write (use it with --model); a detector "
+                               "head goes beside it as NAME.detector.npz")
     training.add_argument("--replace-packaged", action="store_true",
                           help="write over the packaged model of --profile instead of --out "
                                "(for maintainers rebuilding the shipped files)")
@@ -295,6 +303,13 @@ def _add_train(commands: argparse._SubParsersAction) -> None:
     training.add_argument("--seed", type=int, help="training seed (default: 13)")
     training.add_argument("--no-authored", action="store_true",
                           help="leave out accord's authored examples")
+    training.add_argument("--events", nargs="+", default=[], metavar="PATH",
+                          help="sentences known to report an event, type unknown (JSONL with "
+                               "text, or TSV with a text column): the detector head's positives "
+                               "(default: none)")
+    training.add_argument("--non-events", nargs="+", metavar="PATH",
+                          help="sentences reporting no event (default: accord's own "
+                               "data/training/non_events.tsv): the detector head's negatives")
     _add_profile(training)
 
 

@@ -206,6 +206,10 @@ def run_watch(args: argparse.Namespace) -> int:
 
 def run_eval(args: argparse.Namespace) -> int:
     check.input_file(args.path, "PATH")
+    for path in args.events:
+        check.input_file(path, "--events")
+    if args.events and not (args.end_to_end and args.cv):
+        raise UsageError("--events: only used with --end-to-end --cv")
     check.model_file(args.model, args.profile)
     if args.model and (args.cv or args.rules_only):
         raise UsageError(f"--model: not used with {'--cv' if args.cv else '--rules-only'}, "
@@ -220,7 +224,7 @@ def run_eval(args: argparse.Namespace) -> int:
 def _unreadable_gold_is_a_usage_error(what: str) -> Iterator[None]:
     """A gold or training file in the wrong format or encoding stops the command with its
     name and the reason, not a traceback."""
-    from accord.evaluate import GoldFormatError
+    from accord.gold import GoldFormatError
 
     try:
         yield
@@ -231,35 +235,88 @@ def _unreadable_gold_is_a_usage_error(what: str) -> Iterator[None]:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from accord import classify, evaluate
+    from accord import classify, evaluate, gold, training
 
+    if args.kind == "none":
+        return _evaluate_non_events(args)
     if args.kind == "plv":
-        items = list(islice(evaluate.read_plv(args.path, marked=args.marked), args.limit))
+        items = list(islice(gold.read_plv(args.path, marked=args.marked), args.limit))
         label_map = evaluate.PLV_LABELS
     else:
-        items = list(islice(evaluate.read_plover_json(args.path), args.limit))
+        items = list(islice(gold.read_plover_json(args.path), args.limit))
         label_map = {}
     if not items:
         raise UsageError(f"PATH {args.path}: no labelled sentences in this gold file")
     title = f"accord {__version__} ({args.profile} profile) on {args.kind} gold: {args.path}"
+    seed = classify.DEFAULT_SEED if args.seed is None else args.seed
+    if args.end_to_end:
+        return _evaluate_end_to_end(args, items, label_map, title, seed)
     if args.cv:
         _check_profile(args.profile, needs_model=False)
-        seed = classify.DEFAULT_SEED if args.seed is None else args.seed
-        authored = evaluate.read_authored(classify.AUTHORED_PATH)
+        authored = gold.read_authored(training.AUTHORED_PATH)
         folds, pooled = evaluate.cross_validate(items, args.cv, seed, label_map, authored,
                                                 args.profile)
         print(evaluate.fold_report(folds) + "\n")
         print(evaluate.report(pooled, f"{title} ({args.cv}-fold CV, seed {seed}, pooled)"))
         return 0
     _check_profile(args.profile, needs_model=not args.rules_only, model=args.model)
-    warning = None if args.rules_only else in_sample_warning(args)
-    if warning:
-        print(warning, file=sys.stderr)
-        print(warning + "\n")
+    warning = None if args.rules_only else _say_if_in_sample(args)
     scores = evaluate.evaluate(items, label_map, use_model=not args.rules_only,
                                profile=args.profile)
     print(evaluate.report(scores, title + (" (marked)" if args.marked else "")
                           + (" [IN-SAMPLE: the model's own training data]" if warning else "")))
+    return 0
+
+
+def _say_if_in_sample(args: argparse.Namespace) -> str | None:
+    warning = in_sample_warning(args)
+    if warning:
+        print(warning, file=sys.stderr)
+        print(warning + "\n")
+    return warning
+
+
+def _evaluate_end_to_end(args: argparse.Namespace, items: list, label_map: dict[str, str],
+                         title: str, seed: int) -> int:
+    """The whole coder on raw texts: the active models, or with --cv models trained per fold."""
+    from accord import classify, evaluate, gold, training
+
+    title += " (end to end)"
+    if not args.cv:
+        _check_profile(args.profile, model=args.model)
+        warning = _say_if_in_sample(args)
+        scores = evaluate.score_end_to_end(evaluate.parse_items(items, args.profile),
+                                           classify.load_models(args.profile), label_map,
+                                           args.profile)
+        print(evaluate.report(scores, title + (" [IN-SAMPLE]" if warning else "")))
+        return 0
+    _check_profile(args.profile, needs_model=False)
+    authored = gold.read_authored(training.AUTHORED_PATH)
+    events = [text for path in args.events
+              for text in gold.read_texts(path)][:training.EVENT_SENTENCE_LIMIT]
+    non_events = (gold.read_texts(training.NON_EVENTS_PATH)
+                  if training.NON_EVENTS_PATH.exists() else [])
+    folds, pooled = evaluate.cross_validate_end_to_end(
+        items, args.cv, seed, label_map, authored, events, non_events, args.profile)
+    print(evaluate.fold_report(folds) + "\n")
+    print(evaluate.report(pooled, f"{title} ({args.cv}-fold CV, seed {seed}, pooled)"))
+    return 0
+
+
+def _evaluate_non_events(args: argparse.Namespace) -> int:
+    """The share of sentences reporting no event that still produce one."""
+    from accord import evaluate, gold
+
+    texts = list(islice(gold.read_texts(args.path), args.limit))
+    if not texts:
+        raise UsageError(f"PATH {args.path}: no sentences in this file")
+    _check_profile(args.profile, model=args.model)
+    rate, coded = evaluate.non_event_rate(texts, args.profile)
+    print(f"# accord {__version__} ({args.profile} profile) on non-event sentences: {args.path}")
+    print(f"sentences: {len(texts)}")
+    print(f"produce an event: {len(coded)} ({rate:.3f})")
+    for text in coded:
+        print(f"  {text}")
     return 0
 
 
@@ -280,8 +337,10 @@ def in_sample_warning(args: argparse.Namespace) -> str | None:
 def run_train(args: argparse.Namespace) -> int:
     from accord import classify
 
-    for path in args.data:
-        check.input_file(path, "--data")
+    for option, paths in (("--data", args.data), ("--events", args.events),
+                          ("--non-events", args.non_events or [])):
+        for path in paths:
+            check.input_file(path, option)
     if args.replace_packaged and args.out:
         raise UsageError("--replace-packaged: writes the packaged model; give it or --out, "
                          "not both")
@@ -301,20 +360,26 @@ def _train(args: argparse.Namespace, out: Path) -> int:
 
     from threadpoolctl import threadpool_limits
 
-    from accord import classify
+    from accord import classify, training
     from accord.weights import sha256
 
     seed = classify.DEFAULT_SEED if args.seed is None else args.seed
     started = time.perf_counter()
     # One thread for the solver's linear algebra: the sums come out in one order on any machine.
     with _unreadable_gold_is_a_usage_error("training data"), threadpool_limits(limits=1):
-        model, examples = classify.train(args.data, seed=seed,
-                                         include_authored=not args.no_authored,
-                                         profile=args.profile)
-    model.save(out, trained_on=[f"{sha256(path)} {Path(path).name}" for path in args.data])
-    print(f"accord: trained on {examples} examples ({len(model.feature_index)} features, "
-          f"{len(model.classes)} classes) in {time.perf_counter() - started:.1f} s; "
-          f"wrote {out} (sha256 {sha256(out)[:16]})", file=sys.stderr)
+        models, examples = training.train(args.data, seed=seed,
+                                          include_authored=not args.no_authored,
+                                          profile=args.profile, event_paths=args.events,
+                                          non_event_paths=args.non_events)
+    models.types.save(out, trained_on=[f"{sha256(path)} {Path(path).name}"
+                                       for path in args.data])
+    written = [f"{out} (sha256 {sha256(out)[:16]})"]
+    if models.detector is not None:
+        models.detector.save(classify.detector_beside(out))
+        written.append(str(classify.detector_beside(out)))
+    print(f"accord: trained on {examples} examples ({len(models.types.feature_index)} "
+          f"features, {len(models.types.classes)} classes) in "
+          f"{time.perf_counter() - started:.1f} s; wrote {', '.join(written)}", file=sys.stderr)
     return 0
 
 

@@ -1,45 +1,34 @@
 """Scoring the coder against gold data given by path: PLV sentences (TSV) and PLOVER JSON records.
 
-Owns the gold-data readers and the metrics: accuracy, per-type precision/recall/F1, macro-F1
+Owns the metrics: accuracy, per-type precision/recall/F1, macro-F1
 over the gold labels, the confusion matrix, and k-fold cross-validation of the event-type model.
 The coder's answer for a text is its primary event: the rule candidates of the sentence rescored
 by the model (`classify.rescore`), the most confident first; with PLV's <s>/<t> marks, the
 candidate whose parties overlap them; when the rules find nothing, the model's own type.
+End to end (`score_end_to_end`, `cross_validate_end_to_end`), the raw text goes through the
+whole coder and its most confident event record is the answer; a text with none counts as wrong.
 """
 
 from __future__ import annotations
 
 import copy
-import csv
-import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
-from accord import classify
+from accord import classify, training
 from accord.events import Candidate
-from accord.knowledge import canonical_type
-from accord.model import Article
+from accord.gold import GoldItem
+from accord.model import Article, EventRecord
 from accord.nlp import parse
-from accord.pipeline import article_candidates
+from accord.pipeline import article_candidates, code_document
 
 NO_EVENT = "NONE"
 # PLV's gold labels predate PLOVER 2.0: CONCEDE and RETREAT were one type, YIELD.
 PLV_LABELS = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}
-
-
-@dataclass
-class GoldItem:
-    id: str
-    text: str
-    label: str
-    source: tuple[int, int] | None = None  # character span of a marked source, if any
-    target: tuple[int, int] | None = None
 
 
 @dataclass
@@ -73,6 +62,11 @@ class Scores:
         return table
 
     @property
+    def no_event_rate(self) -> float:
+        """The share of items the coder found no event in."""
+        return self.predicted.count(NO_EVENT) / len(self.predicted) if self.predicted else 0.0
+
+    @property
     def macro_f1(self) -> float:
         table = self.per_label()
         return sum(row[2] for row in table.values()) / len(table) if table else 0.0
@@ -96,103 +90,6 @@ class Scores:
         for gold, predicted in zip(self.gold, self.predicted, strict=True):
             matrix.setdefault(gold, Counter())[predicted] += 1
         return matrix
-
-
-# ---------------------------------------------------------------- gold readers
-
-
-MARK = re.compile(r"</?[st]>")
-
-
-def strip_marks(marked: str) -> tuple[str, tuple[int, int] | None, tuple[int, int] | None]:
-    """PLV's `marked_sentence` without its <s>/<t> tags, and the character spans they enclosed."""
-    text: list[str] = []
-    spans: dict[str, list[int]] = {}
-    position = 0
-    for match in MARK.finditer(marked):
-        text.append(marked[position:match.start()])
-        tag = match.group()
-        offset = sum(len(part) for part in text)
-        spans.setdefault(tag.strip("</>"), []).append(offset)
-        position = match.end()
-    text.append(marked[position:])
-
-    def span(key: str) -> tuple[int, int] | None:
-        found = spans.get(key, [])
-        return (found[0], found[1]) if len(found) >= 2 else None
-
-    return "".join(text), span("s"), span("t")
-
-
-class GoldFormatError(ValueError):
-    """A gold file that is not in the format it was given as; the message names file and place."""
-
-
-PLV_COLUMNS = ("sentence", "gold_root")
-
-
-def read_plv(path: str | Path, marked: bool = False) -> Iterator[GoldItem]:
-    """PLV TSV: the raw `sentence` and its `gold_root`; with `marked`, the text comes from
-    `marked_sentence` and keeps the character spans of the marked source and target."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(handle, delimiter="\t")
-        missing = [column for column in PLV_COLUMNS if column not in (rows.fieldnames or [])]
-        if missing:
-            raise GoldFormatError(f"{path}: not a PLV TSV file: no {' or '.join(missing)} "
-                                  f"column in its header")
-        for number, row in enumerate(rows, start=1):
-            text, label = (row.get("sentence") or "").strip(), (row.get("gold_root") or "").strip()
-            if not (text and label):
-                continue
-            item = GoldItem(str(row.get("sentence_id") or number), text, label.upper())
-            if marked and (row.get("marked_sentence") or "").strip():
-                raw, item.source, item.target = strip_marks(row["marked_sentence"].strip())
-                item.text = raw.strip()
-                shift = len(raw) - len(raw.lstrip())
-                item.source, item.target = _shift(item.source, shift), _shift(item.target, shift)
-            yield item
-
-
-def _shift(span: tuple[int, int] | None, by: int) -> tuple[int, int] | None:
-    return (span[0] - by, span[1] - by) if span else None
-
-
-def read_plover_json(path: str | Path) -> Iterator[GoldItem]:
-    """PLOVER records (a JSON list or JSON lines), each with `text` or `event_text`, and `event`."""
-    raw = Path(path).read_text(encoding="utf-8").strip()
-    for number, record in enumerate(_json_records(path, raw), start=1):
-        if not isinstance(record, dict):
-            raise GoldFormatError(f"{path}: record {number} is not a JSON object")
-        text = record.get("text") or record.get("sentence") or record.get("event_text")
-        label = record.get("event") or record.get("event_type")
-        if text and label:
-            yield GoldItem(str(record.get("id", number)), text, canonical_type(label))
-
-
-def _json_records(path: str | Path, raw: str) -> list:
-    if raw.startswith("["):
-        try:
-            return json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise GoldFormatError(f"{path}: not a JSON list: {error}") from error
-    records = []
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if line.strip():
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError as error:
-                raise GoldFormatError(f"{path}: line {number} is not JSON: {error.msg}") from error
-    return records
-
-
-def read_authored(path: str | Path) -> list[GoldItem]:
-    """accord's authored training examples (TSV with `text` and `event`), as gold items."""
-    from accord.classify import read_training_file
-
-    if not Path(path).exists():
-        return []
-    return [GoldItem(f"authored-{number}", example.text, example.label)
-            for number, example in enumerate(read_training_file(path), start=1)]
 
 
 # ---------------------------------------------------------------- running the coder
@@ -232,7 +129,7 @@ def _typed_sentences(items: Iterable[GoldItem]) -> Iterator[tuple[GoldItem, Span
 
     for article, doc in parse(articles(), batch_size=64):
         item = pending.pop(article.id)
-        sentence, candidates = classify.primary_sentence(article, doc)
+        sentence, candidates = training.primary_sentence(article, doc)
         if item.source or item.target:
             sentence, candidates = _marked_sentence(article, doc, item) or (sentence, candidates)
         yield item, sentence, candidates
@@ -325,6 +222,8 @@ class FoldResult:
     fold: int
     train_size: int
     scores: Scores
+    # End to end: the share of the fold's held-out non-event sentences that produced an event.
+    false_event_rate: float | None = None
 
 
 def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classify.DEFAULT_SEED,
@@ -333,7 +232,7 @@ def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classi
                    profile: str = classify.FAST) -> tuple[list[FoldResult], Scores]:
     """Train on all folds but one and score the one left out, for each fold (stratified by
     label, shuffled with `seed`). `extra_training` (accord's authored examples) joins every
-    training set at `classify.AUTHORED_WEIGHT` and is never scored. The model reads the
+    training set at `training.AUTHORED_WEIGHT` and is never scored. The model reads the
     features of `profile`. Returns the folds and the pooled scores."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -344,13 +243,13 @@ def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classi
     results: list[FoldResult] = []
     pooled: list[tuple[int, str, str, float]] = []  # (item, gold, predicted, confidence)
     for number, (train, test) in enumerate(splitter.split(labels, labels), start=1):
-        training = [coded[i] for i in train] + extra
-        model = classify.calibrated_fit([c.features for c in training],
-                                        [c.item.label for c in training], seed=seed,
-                                        example_weights=classify.training_weights(
+        fold_training = [coded[i] for i in train] + extra
+        model = training.calibrated_fit([c.features for c in fold_training],
+                                        [c.item.label for c in fold_training], seed=seed,
+                                        example_weights=training.training_weights(
                                             len(train), len(extra)))
         scores = score_coded([coded[i] for i in test], label_map, model)
-        results.append(FoldResult(number, len(training), scores))
+        results.append(FoldResult(number, len(fold_training), scores))
         pooled += list(zip(test, scores.gold, scores.predicted, scores.confidences, strict=True))
     pooled.sort()
     return results, Scores([row[1] for row in pooled], [row[2] for row in pooled],
@@ -358,19 +257,28 @@ def cross_validate(items: Iterable[GoldItem], folds: int = 5, seed: int = classi
 
 
 def fold_report(results: Sequence[FoldResult]) -> str:
-    lines = [f"{'fold':<6} {'train':>6} {'test':>6} {'accuracy':>9} {'macro-F1':>9}"]
+    lines = [f"{'fold':<6} {'train':>6} {'test':>6} {'accuracy':>9} {'macro-F1':>9} "
+             f"{'no-event':>9} {'false-event':>11}"]
     for result in results:
+        false_events = (f"{result.false_event_rate:11.3f}"
+                        if result.false_event_rate is not None else f"{'-':>11}")
         lines.append(f"{result.fold:<6} {result.train_size:6d} {len(result.scores.gold):6d} "
-                     f"{result.scores.accuracy:9.3f} {result.scores.macro_f1:9.3f}")
+                     f"{result.scores.accuracy:9.3f} {result.scores.macro_f1:9.3f} "
+                     f"{result.scores.no_event_rate:9.3f} {false_events}")
     accuracy = sum(r.scores.accuracy for r in results) / len(results)
     macro = sum(r.scores.macro_f1 for r in results) / len(results)
-    lines.append(f"{'mean':<6} {'':>6} {'':>6} {accuracy:9.3f} {macro:9.3f}")
+    none = sum(r.scores.no_event_rate for r in results) / len(results)
+    rates = [r.false_event_rate for r in results if r.false_event_rate is not None]
+    false_mean = f"{sum(rates) / len(rates):11.3f}" if rates else f"{'-':>11}"
+    lines.append(f"{'mean':<6} {'':>6} {'':>6} {accuracy:9.3f} {macro:9.3f} {none:9.3f} "
+                 f"{false_mean}")
     return "\n".join(lines)
 
 
 def report(scores: Scores, title: str) -> str:
     lines = [f"# {title}", f"items: {len(scores.gold)}",
-             f"accuracy: {scores.accuracy:.3f}", f"macro-F1: {scores.macro_f1:.3f}"]
+             f"accuracy: {scores.accuracy:.3f}", f"macro-F1: {scores.macro_f1:.3f}",
+             f"no-event rate: {scores.no_event_rate:.3f}"]
     error = scores.calibration_error()
     if error is not None:
         mean = sum(scores.confidences) / len(scores.confidences)
@@ -386,3 +294,114 @@ def report(scores: Scores, title: str) -> str:
     for label, counts in scores.confusion().items():
         lines.append(f"{label:<11}" + " ".join(f"{counts.get(c, 0):5d}" for c in columns))
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- end to end
+
+
+@dataclass
+class Parsed:
+    """A gold item parsed once: the document the whole coder runs on, and the features of its
+    primary sentence that the models train on."""
+
+    item: GoldItem
+    article: Article
+    doc: Doc
+    features: dict[str, float]
+
+
+def parse_items(items: Iterable[GoldItem], profile: str = classify.FAST) -> list[Parsed]:
+    """One spaCy pass over the gold texts, keeping each document for end-to-end coding."""
+    items = list(items)
+    pairs = list(parse((Article(id=str(n), text=item.text) for n, item in enumerate(items)),
+                       batch_size=64))
+    primaries = [training.primary_sentence(article, doc) for article, doc in pairs]
+    features = classify.profile_features([sent for sent, _ in primaries],
+                                         [cands for _, cands in primaries], profile)
+    return [Parsed(items[int(article.id)], article, doc, found)
+            for (article, doc), found in zip(pairs, features, strict=True)]
+
+
+def primary_event(records: Sequence[EventRecord]) -> str:
+    """The type of a text's most confident event record; NONE when it has none."""
+    best = max(records, key=lambda record: record.confidence, default=None)
+    return best.event if best else NO_EVENT
+
+
+def code_parsed(parsed: Sequence[Parsed], models: classify.Models,
+                profile: str = classify.FAST) -> list[str]:
+    """Each parsed text through the whole coder with `models`: its primary event's type."""
+    return [primary_event(code_document(p.article, p.doc, profile, models)) for p in parsed]
+
+
+def score_end_to_end(parsed: Sequence[Parsed], models: classify.Models,
+                     label_map: dict[str, str] | None = None,
+                     profile: str = classify.FAST) -> Scores:
+    label_map = label_map or {}
+    gold = [label_map.get(p.item.label, p.item.label) for p in parsed]
+    predicted = [label_map.get(t, t) for t in code_parsed(parsed, models, profile)]
+    return Scores(gold, predicted)
+
+
+def cross_validate_end_to_end(
+    items: Iterable[GoldItem], folds: int = 5, seed: int = classify.DEFAULT_SEED,
+    label_map: dict[str, str] | None = None, extra_training: Sequence[GoldItem] = (),
+    event_texts: Sequence[str] = (), non_event_texts: Sequence[str] = (),
+    profile: str = classify.FAST,
+) -> tuple[list[FoldResult], Scores]:
+    """K-fold CV of the whole coder: each fold's type model and detector head are trained on
+    the other folds (plus `extra_training` for types, `event_texts` and `non_event_texts` for
+    the detector), then the held-out raw texts are coded end to end; a text that yields no
+    event counts as wrong. Returns the folds and the pooled scores."""
+    from sklearn.model_selection import StratifiedKFold
+
+    parsed = parse_items(list(items), profile)
+    extra = [p.features for p in parse_items(list(extra_training), profile)]
+    extra_labels = [item.label for item in extra_training]
+    positives = training.featurize(event_texts, profile)
+    negatives = parse_items([GoldItem(str(n), text, NO_EVENT)
+                             for n, text in enumerate(non_event_texts)], profile)
+    labels = [p.item.label for p in parsed]
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    negative_folds = _plain_folds(len(negatives), folds, seed)
+    results: list[FoldResult] = []
+    pooled: list[tuple[int, str, str]] = []
+    for number, (train, test) in enumerate(splitter.split(labels, labels), start=1):
+        fold_features = [parsed[i].features for i in train] + extra
+        types = training.calibrated_fit(
+            fold_features, [labels[i] for i in train] + extra_labels, seed=seed,
+            example_weights=training.training_weights(len(train), len(extra)))
+        negative_train, negative_test = negative_folds[number - 1]
+        detector = (training.fit_detector(fold_features + positives,
+                                          [negatives[i].features for i in negative_train],
+                                          seed=seed) if negatives else None)
+        models = classify.Models(types, detector)
+        scores = score_end_to_end([parsed[i] for i in test], models, label_map, profile)
+        fired = code_parsed([negatives[i] for i in negative_test], models, profile)
+        false_events = (sum(found != NO_EVENT for found in fired) / len(fired)
+                        if fired else None)
+        results.append(FoldResult(number, len(fold_features), scores, false_events))
+        pooled += list(zip(test, scores.gold, scores.predicted, strict=True))
+    pooled.sort()
+    return results, Scores([row[1] for row in pooled], [row[2] for row in pooled])
+
+
+def _plain_folds(count: int, folds: int, seed: int) -> list[tuple[list[int], list[int]]]:
+    """Shuffled k-fold (train, test) index lists; k empty pairs when there is nothing to split."""
+    if count < folds:
+        return [(list(range(count)), [])] * folds
+    from sklearn.model_selection import KFold
+
+    splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    return [(list(train), list(test)) for train, test in splitter.split(range(count))]
+
+
+def non_event_rate(texts: Sequence[str], profile: str = classify.FAST,
+                   models: classify.Models | None = None) -> tuple[float, list[str]]:
+    """The share of sentences reporting no event that the coder still codes an event in, and
+    those sentences."""
+    models = models or classify.load_models(profile)
+    coded = code_parsed(parse_items([GoldItem(str(n), text, NO_EVENT)
+                                     for n, text in enumerate(texts)], profile), models, profile)
+    wrong = [text for text, found in zip(texts, coded, strict=True) if found != NO_EVENT]
+    return (len(wrong) / len(texts) if texts else 0.0), wrong

@@ -3,7 +3,10 @@
 Owns how a parsed sentence becomes event candidates: finding trigger verbs (and nouns) from the
 patterns in `triggers.tsv`, frames ("agreed to", "refused to", "is willing to"), reported
 speech ("..., he said" is the speaker's act), who acts and on whom, the modality flags, and the
-scoring of each candidate. Places, dates and actor codes come from their own modules.
+scoring of each candidate. Every clause verb with an agent, patient or recipient is a candidate:
+one no pattern types is an open candidate (type OPEN) that the event-type model types or drops.
+A subject or object no table knows stays a party with code null and its own words. Places,
+dates and actor codes come from their own modules.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from accord.actors import (
     ArticleMemory,
     Mention,
     coordinated_parts,
+    phrase_tokens,
     resolve_parts,
     resolve_phrase,
 )
@@ -39,6 +43,15 @@ INTENT_VERBS = {"plan", "intend", "aim", "hope", "wish", "want", "schedule", "ex
 # "will provide aid" (033), "is willing to withdraw" (035), "will meet" (036).
 PROMISE_TYPES = {"AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONCEDE": "035",
                  "CONSULT": "036"}
+# A clause no trigger pattern types is still a candidate: the event-type model gives it a
+# PLOVER type or drops it. Its own weight is low, so a typed pattern in the same sentence
+# speaks first.
+OPEN = "OPEN"
+PARTY_POS = {"NOUN", "PROPN", "NUM"}
+OPEN_WEIGHT = 0.5
+# Words that stand for a party without naming it; a syntax party is a noun phrase that says who.
+EMPTY_PARTY_WORDS = {"it", "this", "that", "they", "them", "which", "who", "what", "one", "some",
+                     "all", "both", "others", "there", "here"}
 
 
 @dataclass
@@ -59,6 +72,13 @@ class Candidate:
     hypothetical: bool = False
     reported: bool = False
     confidence: float = 0.0
+    # The sentence's main event, as the event-type model decided (set by `classify.rescore`).
+    primary: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        """No trigger pattern typed this clause (and the model has not yet)."""
+        return self.event_type == OPEN
 
 
 # ---------------------------------------------------------------- triggers
@@ -251,6 +271,22 @@ def _pattern_prep_objects(verb: Token) -> list[Token]:
             for pobj in prep.children if pobj.dep_ == "pobj"]
 
 
+def syntax_party(head: Token | None) -> Mention | None:
+    """A noun phrase no table knows, kept as a party with code null and its own words: the
+    subject or object of a clause still says who did what to whom ("opposition lawmakers")."""
+    if head is None or head.pos_ not in PARTY_POS or head.lower_ in EMPTY_PARTY_WORDS:
+        return None
+    if head.pos_ == "NOUN" and match_trigger(head) is not None:
+        return None  # "held talks", "voiced support": the noun is the act, not a party
+    tokens = phrase_tokens(head)
+    text = " ".join(token.text for token in tokens).strip()
+    return Mention([Actor(code=None, entity_text=text)], {t.i for t in tokens}) if text else None
+
+
+def _first_syntax_party(heads: list[Token]) -> Mention | None:
+    return next(filter(None, (syntax_party(head) for head in heads)), None)
+
+
 def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
                     passive_subject: Token | None) -> Mention | None:
     actor_codes = {actor.code for actor in actors}
@@ -265,7 +301,8 @@ def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
         others = [a for a in others if a.code is not None or a.name]
         if others:
             return Mention(others, mention.tokens)
-    return None
+    # No table knows any of them: the nearest noun phrase is the other party, code null.
+    return _first_syntax_party([h for h in heads if h.dep_ not in {"attr", "oprd"}])
 
 
 # ---------------------------------------------------------------- modality
@@ -471,6 +508,11 @@ def _nominal_actors(noun: Token, memory: ArticleMemory) -> tuple[Mention | None,
             recipient_heads.extend(objects)
     actor = next(filter(None, (resolve_group(h, memory) for h in actor_heads)), None)
     recipient = next(filter(None, (resolve_group(h, memory) for h in recipient_heads)), None)
+    # "Rabat announced a suspension of air links": who announced the act did it.
+    governing = noun.head if noun.dep_ in OBJECT_DEPS and noun.head.pos_ == "VERB" else None
+    subject = subject_of(governing) if governing is not None else None
+    if actor is None and subject is not None:
+        actor = resolve_group(subject, memory) or syntax_party(subject)
     return actor, recipient
 
 
@@ -497,8 +539,12 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
     actors = mention.actors if mention else []
     speech = speech_for(verb, speeches)
     actors, reported = _attribute_actors(actors, actor_head, speech)
-    passive_recipient = passive_subject if agent is not None else None
-    recipients = find_recipients(trigger, memory, actors, passive_recipient)
+    if not actors and not reported:
+        mention = syntax_party(actor_head)
+        actors = mention.actors if mention else []
+    # "Twelve soldiers were killed": the passive subject is who it was done to, whether or not
+    # the perpetrator is named.
+    recipients = find_recipients(trigger, memory, actors, passive_subject)
     negated, future, hypothetical = modality(verb, frame[0] if frame else None,
                                              reported=speech is not None)
     candidate = Candidate(
@@ -535,18 +581,26 @@ def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
     speeches = find_speech(sent, memory)
     candidates: list[Candidate] = []
     consumed: set[int] = set()
+    open_verbs: list[Token] = []
     for token in sent:
         if not _is_clause_verb(token):
             continue
         pattern = match_trigger(token)
-        if not pattern or pattern.type in {"SAY", "NONE"} or token.i in consumed:
+        if pattern is None or pattern.type == "NONE":
+            open_verbs.append(token)
+            continue
+        if pattern.type == "SAY" or token.i in consumed:
             continue
         if pattern.frame and _complement_has_trigger(token):
             continue  # coded at its complement, which carries the arguments
         candidate = _verb_candidate(token, pattern, memory, speeches)
         consumed.add(candidate.trigger.i)
         candidates.append(candidate)
-    if not candidates:
+    typed = bool(candidates)
+    for token in open_verbs:
+        if token.i not in consumed and _has_argument(token):
+            candidates.append(_verb_candidate(token, open_pattern(token), memory, speeches))
+    if not typed:
         for token in sent:
             pattern = match_trigger(token) if token.pos_ in {"NOUN", "PROPN"} else None
             if pattern and pattern.type not in {"SAY", "NONE"}:
@@ -555,6 +609,20 @@ def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
         finish_candidate(candidate)
     _remember_parties(sent, candidates, speeches, memory)
     return candidates
+
+
+def open_pattern(token: Token) -> TriggerPattern:
+    """The stand-in pattern of a clause no trigger row names."""
+    return TriggerPattern(lemma=token.lemma_.lower(), modifier=None, prep=None, obj=None,
+                          frame=False, nominal=token.pos_ in {"NOUN", "PROPN"}, type=OPEN,
+                          cameo="", mode=None, context=(), weight=OPEN_WEIGHT)
+
+
+def _has_argument(verb: Token) -> bool:
+    """An agent, patient or recipient: a clause about no one is not an event candidate."""
+    return verb.pos_ == "VERB" and any(
+        child.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS | OBJECT_DEPS | {"agent", "dative"}
+        for child in verb.children)
 
 
 def finish_candidate(candidate: Candidate) -> None:

@@ -67,7 +67,8 @@ def article_candidates(article: Article, doc: Doc,
 
 
 def candidates_of(setting: ArticleSetting, doc: Doc, rescored: bool = True,
-                  profile: str = classify.FAST) -> Iterator[tuple[Span, int, Candidate]]:
+                  profile: str = classify.FAST,
+                  models: classify.Models | None = None) -> Iterator[tuple[Span, int, Candidate]]:
     found: list[tuple[int, Span, list[Candidate]]] = []
     for index, sent in body_sentences(setting.article, doc):
         mentions_in(sent, setting.memory)
@@ -75,24 +76,32 @@ def candidates_of(setting: ArticleSetting, doc: Doc, rescored: bool = True,
         if candidates:
             found.append((index, sent, candidates))
     if rescored and found:
-        found = _rescored(found, profile)
+        found = _rescored(found, profile, models or classify.load_models(profile))
     for index, sent, candidates in found:
         for candidate in candidates:
             yield sent, index, candidate
 
 
-def _rescored(found: list[tuple[int, Span, list[Candidate]]],
-              profile: str) -> list[tuple[int, Span, list[Candidate]]]:
-    """The event-type model of the profile retypes each sentence's candidates; the features of
-    the whole article are built together so the accurate profile's encoder runs once."""
-    model = classify.load_model(profile)
+def _rescored(found: list[tuple[int, Span, list[Candidate]]], profile: str,
+              models: classify.Models) -> list[tuple[int, Span, list[Candidate]]]:
+    """The models of the profile decide each sentence's event and type; the features of the
+    whole article are built together so the accurate profile's encoder runs once."""
+    if models.types is None:
+        return found
     features = classify.profile_features([sent for _, sent, _ in found],
                                          [cands for _, _, cands in found], profile)
-    return [(index, sent, classify.rescore(sent, cands, model, features=found_features))
+    return [(index, sent, classify.rescore(sent, cands, models.types, features=found_features,
+                                           detector=models.detector))
             for (index, sent, cands), found_features in zip(found, features, strict=True)]
 
 
 def worth_emitting(candidate: Candidate) -> bool:
+    if candidate.is_open:
+        return False  # no model typed it
+    # The sentence's main event stands on the model's word with any party at all: an unnamed
+    # perpetrator ("soldiers were killed in an ambush") leaves the actor empty.
+    if candidate.primary:
+        return bool(candidate.actors or candidate.recipients)
     # An actor known only by its sector ("rebels" in a story with no country) is still an
     # actor, kept with code null; a bare "it" or "the move" that resolved to nothing is not.
     if not any(actor.code or actor.name or actor.sector for actor in candidate.actors):
@@ -102,10 +111,11 @@ def worth_emitting(candidate: Candidate) -> bool:
     return candidate.confidence >= MIN_CONFIDENCE
 
 
-def code_document(article: Article, doc: Doc,
-                  profile: str = classify.FAST) -> list[EventRecord]:
+def code_document(article: Article, doc: Doc, profile: str = classify.FAST,
+                  models: classify.Models | None = None) -> list[EventRecord]:
+    """The article's event records; `models` (default: the profile's shipped ones) decide."""
     setting = article_setting(article, doc)
-    emitted = [item for item in candidates_of(setting, doc, profile=profile)
+    emitted = [item for item in candidates_of(setting, doc, profile=profile, models=models)
                if worth_emitting(item[2])]
     return [build_record(setting, sent, index, candidate)
             for sent, index, candidate in one_per_statement(emitted)]
