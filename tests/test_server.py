@@ -142,7 +142,7 @@ def test_events_without_filters_list_every_record_in_store_order(
         ({"country": "bel"}, lambda r: (r["event_loc"] or {}).get("country_code") == "BEL"),
         ({"q": "SANCTIONS"}, lambda r: "sanctions" in r["evidence"].lower()),
         ({"a": "KEN", "b": "JPN"},
-         lambda r: ({"KEN", "JPN"} <= codes(r["actor"]) and not r["recipient"])
+         lambda r: ({"KEN", "JPN"} <= codes(r["actor"]) and not codes(r["recipient"]))
          or ("KEN" in codes(r["actor"]) and "JPN" in codes(r["recipient"]))
          or ("JPN" in codes(r["actor"]) and "KEN" in codes(r["recipient"]))),
         ({"actor": "KEN", "quad": 1, "end": "2024-03-01"},
