@@ -5,7 +5,10 @@ Usage: .venv/bin/python bench/office_coverage.py [YYYY-MM-DD] [--no-record]   (d
 A state counts as covered when data/office_holders.tsv names a holder, in office that day, of
 its head of state, head of government and foreign minister. Besides the gaps on the chosen day,
 the report gives the same count on 1 January of every year the table is meant to span
-(2010-2025). The figures are appended to docs/benchmarks.md unless --no-record is given.
+(1990-2025), the share of (UN member, office, 1 January) filled for each of the three offices
+over 1990-2025 (a state counts from the first 1 January it existed), and the same share for the
+other offices (defence, interior and finance ministers, army chief, central bank governor) over
+the G20 states. The figures are appended to docs/benchmarks.md unless --no-record is given.
 """
 
 from __future__ import annotations
@@ -19,7 +22,18 @@ from bench_record import record_benchmark
 
 REQUIRED = ("head_of_state", "head_of_government", "foreign_minister")
 DEFAULT_DAY = date(2021, 1, 1)
-SPAN_YEARS = range(2010, 2026)
+SPAN_YEARS = range(1990, 2026)
+OTHER_OFFICES = ("defence_minister", "interior_minister", "finance_minister", "army_chief",
+                 "central_bank_governor")
+G20_STATES = ("ARG", "AUS", "BRA", "CAN", "CHN", "FRA", "DEU", "IND", "IDN", "ITA", "JPN", "MEX",
+              "RUS", "SAU", "ZAF", "KOR", "TUR", "GBR", "USA")
+# The first 1 January on which a state formed after 1989 existed (the Russian Federation counts
+# from 1992, as the USSR's successor; Serbia from 1992, as FR Yugoslavia).
+FIRST_YEAR = {code: 1992 for code in ("ARM", "AZE", "BLR", "EST", "GEO", "KAZ", "KGZ", "LVA", "LTU",
+                                      "MDA", "TJK", "TKM", "UKR", "UZB", "RUS", "HRV", "SVN", "MKD",
+                                      "SRB")} | {
+    "BIH": 1993, "CZE": 1993, "SVK": 1993, "ERI": 1994, "PLW": 1995, "TLS": 2003, "MNE": 2007,
+    "SSD": 2012, "NAM": 1991, "YEM": 1991}
 
 
 def un_members() -> list[tuple[str, str]]:
@@ -66,12 +80,42 @@ def yearly_table() -> str:
     return "\n".join(lines)
 
 
+def share_filled(states: list[str], offices: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    """Office -> (filled, asked) over (state, office, 1 January) for every year in the span."""
+    result = {}
+    for office in offices:
+        asked = filled = 0
+        for year in SPAN_YEARS:
+            day = date(year, 1, 1)
+            for code in states:
+                if year < FIRST_YEAR.get(code, SPAN_YEARS[0]):
+                    continue
+                asked += 1
+                filled += holder_of(code, office, day) is not None
+        result[office] = (filled, asked)
+    return result
+
+
+def shares_table() -> str:
+    members = [code for code, _ in un_members()]
+    lines = ["", f"Share filled, 1 January {SPAN_YEARS[0]}-{SPAN_YEARS[-1]}:"]
+    for label, states, offices in (("UN members", members, REQUIRED),
+                                   ("G20 states", list(G20_STATES), OFFICES_OF_G20)):
+        for office, (filled, asked) in share_filled(states, offices).items():
+            lines.append(f"  {label:<10} {office:<22} {filled:>5} of {asked:>5}  "
+                         f"{filled / asked:.3f}")
+    return "\n".join(lines)
+
+
+OFFICES_OF_G20 = REQUIRED + OTHER_OFFICES
+
+
 def main(argv: list[str]) -> int:
     record = "--no-record" not in argv
     days = [arg for arg in argv if not arg.startswith("--")]
     day = date.fromisoformat(days[0]) if days else DEFAULT_DAY
     gaps = gaps_on(day)
-    text = report(day, gaps) + "\n" + yearly_table()
+    text = report(day, gaps) + "\n" + yearly_table() + "\n" + shares_table()
     print(text)
     if record:
         total = len(un_members())

@@ -183,3 +183,21 @@ def test_a_name_with_an_honorific_and_particles_names_its_holder():
     # "Sheikh" is not part of the name the table knows; "bin" is.
     assert subject_actors("Sheikh Tamim bin Hamad Al Thani", D) == {("QAT", "GOV")}
     assert subject_actors("Sheikh Hasina", D) == {("BGD", "GOV")}
+
+
+def test_the_longest_name_wins_over_a_shorter_name_inside_it():
+    # "Republic of Korea" (the South) sits inside the North's formal name.
+    assert subject_actors("The Democratic People's Republic of Korea", D) == {("PRK", "GOV")}
+    assert subject_actors("The Republic of Korea", D) == {("KOR", "GOV")}
+
+
+def test_a_nationality_adjective_with_a_group_noun_gives_state_and_sector():
+    assert subject_actors("Three Egyptian fishermen", D) == {("EGY", "CVL")}
+    assert subject_actors("Egyptian warplanes", D) == {("EGY", "MIL")}
+    assert subject_actors("Ordinary Uzbeks", D) == {("UZB", "CVL")}
+    assert subject_actors("A former MI6 officer", D) == {("GBR", "ELI")}
+
+
+def test_a_person_no_table_knows_keeps_the_state_of_the_title_later_in_the_article():
+    intro = "Malian Defence Minister Abdoulaye Kone Traore met reporters in Bamako on Monday. "
+    assert subject_actors("Traore", D, intro) == {("MLI", "GOV")}

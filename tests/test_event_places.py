@@ -132,7 +132,7 @@ def located() -> dict[str, tuple[str | None, str | None]]:
         placed = list(candidates_of(setting, doc))
         best = max(placed, key=lambda item: item[2].confidence, default=None)
         place = build_record(setting, *best).event_loc if best else None
-        found[article.text] = ((place.country_code, normalize_name(place.resolved_place))
+        found[article.text] = ((place.country_code, normalize_name(place.resolved_place or ""))
                                if place else (None, None))
     return found
 

@@ -17,6 +17,7 @@ from accord.knowledge import read_table, state_codes
 from accord.offices import (
     DEFAULT_TITLES,
     ORGANISATION_OFFICE,
+    ROLE,
     holder_of,
     holders_named,
     name_index,
@@ -28,6 +29,8 @@ from accord.offices import (
 
 
 ORGANISATION_CODES = {"UNO", "EUR", "IGO"}
+ROLE_SECTORS = {"GOV", "MIL", "JUD", "COP", "LEG", "SPY", "BUS", "OPP", "REB", "PTY", "JRN",
+                "MED", "EDU", "LAB", "REL", "CVL", "AGR", "SOC", "REF", "CRM"}
 
 
 def test_every_row_names_a_known_state_office_and_sector():
@@ -36,15 +39,21 @@ def test_every_row_names_a_known_state_office_and_sector():
         assert tenure.office in DEFAULT_TITLES, tenure
         assert tenure.name and tenure.title, tenure
         if tenure.office == ORGANISATION_OFFICE:
-            # The title names the body ("NATO Secretary General"); the head has no sector.
-            assert tenure.code in ORGANISATION_CODES and tenure.sector is None, tenure
+            # The title names the body ("NATO Secretary General"); an executive head is GOV, a
+            # body whose field is a sector gives its own (WHO MED, the ICC Prosecutor JUD).
+            assert tenure.code in ORGANISATION_CODES, tenure
+            assert tenure.sector in {"GOV", "MED", "JUD"}, tenure
             assert tenure.title != DEFAULT_TITLES[ORGANISATION_OFFICE], tenure
+        elif tenure.office == ROLE:
+            assert tenure.code in codes and tenure.sector in ROLE_SECTORS, tenure
         else:
-            assert tenure.code in codes and tenure.sector == "GOV", tenure
+            expected = "MIL" if tenure.office == "army_chief" else "GOV"
+            assert tenure.code in codes and tenure.sector == expected, tenure
 
 
 def test_rows_have_seven_columns_and_dates_that_parse():
-    rows = [*read_table("office_holders.tsv"), *read_table("organisation_heads.tsv")]
+    rows = [*read_table("office_holders.tsv"), *read_table("organisation_heads.tsv"),
+            *read_table("public_roles.tsv")]
     assert len(rows) == len(tenures()) > 2500
     for row in rows:
         assert set(row) == {"code", "office", "name", "variants", "start", "end", "sector"}
@@ -58,6 +67,8 @@ def test_tenures_start_before_they_end():
 def test_no_two_tenures_of_one_office_in_one_state_overlap():
     by_office = defaultdict(list)
     for tenure in tenures():
+        if tenure.office == ROLE:
+            continue  # a role is not an office with one holder at a time
         # An organisation's posts are told apart by their titles (UN Secretary-General, UNHCR).
         post = tenure.title if tenure.office == ORGANISATION_OFFICE else ""
         by_office[(tenure.code, tenure.office, post)].append(tenure)
@@ -109,7 +120,8 @@ CASES = [
     ("Annalena Baerbock", "2023-05-10", "DEU", GOV, "Foreign Minister"),
     ("Wang Yi", "2023-03-01", "CHN", ELI, "former Foreign Minister"),
     ("Wang Yi", "2023-09-01", "CHN", GOV, "Foreign Minister"),
-    ("Xi Jinping", "2012-06-01", None, None, None),  # not yet president: not in the table
+    # Not yet president; a vice-president in the public roles, known only up to 2009.
+    ("Xi Jinping", "2012-06-01", "CHN", None, "Official"),
     ("Xi Jinping", "2019-03-01", "CHN", GOV, "President"),
     ("Li Keqiang", "2020-05-22", "CHN", GOV, "Premier"),
     ("Li Keqiang", "2023-06-01", "CHN", ELI, "former Premier"),
@@ -179,7 +191,7 @@ CASES = [
     ("King Charles", "2023-05-06", "GBR", GOV, "King"),
     ("Justin Trudeau", "2018-01-01", "CAN", GOV, "Prime Minister"),
     ("Mark Carney", "2025-04-01", "CAN", GOV, "Prime Minister"),
-    ("Mark Carney", "2024-04-01", None, None, None),
+    ("Mark Carney", "2024-04-01", "GBR", ELI, "former Bank of England Governor"),
     ("Jacinda Ardern", "2020-03-15", "NZL", GOV, "Prime Minister"),
     ("Anthony Albanese", "2023-01-01", "AUS", GOV, "Prime Minister"),
     ("Penny Wong", "2023-01-01", "AUS", GOV, "Foreign Minister"),
@@ -210,16 +222,16 @@ CASES = [
     # a surname other newsworthy people answer to is not taken as the prime minister
     ("Albanese", "2024-06-01", None, None, None),
     # heads of international organisations act for the body (no sector), then become ELI
-    ("António Guterres", "2012-01-01", "UNO", None, "UN High Commissioner for Refugees"),
-    ("Guterres", "2020-01-01", "UNO", None, "UN Secretary-General"),
+    ("António Guterres", "2012-01-01", "UNO", GOV, "UN High Commissioner for Refugees"),
+    ("Guterres", "2020-01-01", "UNO", GOV, "UN Secretary-General"),
     ("Ban Ki-moon", "2019-01-01", "UNO", ELI, "former UN Secretary-General"),
     ("Jens Stoltenberg", "2012-01-01", "NOR", GOV, "Prime Minister"),
-    ("Stoltenberg", "2020-01-01", "IGO", None, "NATO Secretary General"),
-    ("Mark Rutte", "2025-03-01", "IGO", None, "NATO Secretary General"),
-    ("Tedros", "2020-03-11", "UNO", None, "WHO Director-General"),
+    ("Stoltenberg", "2020-01-01", "IGO", GOV, "NATO Secretary General"),
+    ("Mark Rutte", "2025-03-01", "IGO", GOV, "NATO Secretary General"),
+    ("Tedros", "2020-03-11", "UNO", "MED", "WHO Director-General"),
     ("Tedros Adhanom", "2014-01-01", "ETH", GOV, "Foreign Minister"),
-    ("Michelle Bachelet", "2020-01-01", "UNO", None, "UN High Commissioner for Human Rights"),
-    ("Ursula von der Leyen", "2021-09-16", "EUR", None, "European Commission President"),
+    ("Michelle Bachelet", "2020-01-01", "UNO", GOV, "UN High Commissioner for Human Rights"),
+    ("Ursula von der Leyen", "2021-09-16", "EUR", GOV, "European Commission President"),
 ]
 
 
@@ -327,7 +339,7 @@ def test_lookup_command_names_the_file_an_organisation_head_comes_from(capsys):
 
     assert main(["actors", "lookup", "Guterres", "--date", "2020-01-01", "--json"]) == 0
     found = json.loads(capsys.readouterr().out)
-    assert (found["code"], found["sector"], found["source"]) == ("UNO", None,
+    assert (found["code"], found["sector"], found["source"]) == ("UNO", "GOV",
                                                                  "organisation_heads.tsv")
 
 

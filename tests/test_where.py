@@ -44,11 +44,12 @@ def event_place(nlp, text: str, trigger: str, context=(), exclude_words=()):
 # ---------------------------------------------------------------- gazetteer
 
 
-def test_gazetteer_is_built_once_per_process_and_quickly():
+def test_gazetteer_is_built_once_per_process():
+    # Its load time is a benchmark figure (bench/throughput.py), not a timed test: a shared CI
+    # machine under load would fail a wall-clock bound without anything being wrong.
     first = gazetteer()
     assert gazetteer() is first
-    print(f"gazetteer load: {first.load_seconds:.3f} s, {len(first.index)} names")
-    assert first.load_seconds < 2.0  # about 0.6 s measured; generous for slow CI machines
+    assert len(first.index) > 30_000
 
 
 def test_candidates_match_names_without_accents_or_case():

@@ -18,12 +18,15 @@ from accord.knowledge import (
     NameEntry,
     Title,
     longest_title_words,
+    name_first_words,
     name_table,
     state_codes,
+    title_first_words,
     titles,
 )
 from accord.model import Actor
-from accord.offices import people_named, resolve_person
+from accord.offices import ROLE, monarch_named, people_named, resolve_person
+from accord.where import resolve_place
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
@@ -39,6 +42,8 @@ HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "madam", "si
 # Dependants that carry another phrase, not more words about this one.
 DETACHED_DEPS = {"conj", "cc", "relcl", "acl", "advcl", "appos", "punct", "prep", "case"}
 PHRASE_PREPS = {"of"}
+# The longest name in the tables, in tokens ("The Democratic People's Republic of Korea").
+MAX_NAME_TOKENS = 9
 # Unknown places (GPE, LOC, FAC) are where things happen, not who acts.
 NAMED_ENTITY_LABELS = {"PERSON", "ORG", "NORP"}
 
@@ -139,26 +144,32 @@ def lookup_name(text: str) -> NameEntry | None:
 
 
 def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
-    """Known names inside the phrase: longest match first, by token sequence."""
-    found: list[tuple[NameEntry, set[int]]] = []
-    used: set[int] = set()
-    words = [token for token in tokens if token.dep_ != "case"]
-    for start in range(len(words)):
-        if words[start].i in used:
-            continue
-        for end in range(min(len(words), start + 6), start, -1):
-            span = words[start:end]
+    """Known names inside the phrase, the longest first, none overlapping another.
+
+    Every contiguous run of the phrase's tokens is a candidate, possessive "'s" included
+    ("The Democratic People's Republic of Korea"), so a longer name always beats a shorter one
+    inside or overlapping it ("Republic of Korea"); the result is in text order."""
+    candidates: list[tuple[int, int, NameEntry, set[int]]] = []
+    starts = name_first_words()
+    for start in range(len(tokens)):
+        if tokens[start].text not in starts or tokens[start].dep_ == "case":
+            continue  # no name begins with this word: skip the windows (the coder's hot path)
+        for end in range(min(len(tokens), start + MAX_NAME_TOKENS), start, -1):
+            span = tokens[start:end]
             if any(span[k + 1].i != span[k].i + 1 for k in range(len(span) - 1)):
                 continue
-            doc = span[0].doc
-            text = doc[span[0].i : span[-1].i + 1].text
-            entry = lookup_name(text)
+            if span[-1].dep_ == "case":
+                continue
+            entry = lookup_name(_joined(span))
             if entry:
-                indices = {token.i for token in span}
-                found.append((entry, indices))
-                used |= indices
-                break
-    return found
+                candidates.append((len(span), -span[0].i, entry, {t.i for t in span}))
+    found: list[tuple[NameEntry, set[int]]] = []
+    used: set[int] = set()
+    for _, _, entry, indices in sorted(candidates, key=lambda c: (c[0], c[1]), reverse=True):
+        if not indices & used:
+            found.append((entry, indices))
+            used |= indices
+    return sorted(found, key=lambda item: min(item[1]))
 
 
 def _titles_in(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
@@ -173,7 +184,10 @@ def _titles_in(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
             continue
         title, office, size = match
         start = tokens[position]
-        if start.i > 0 and start.doc[start.i - 1].lower_ in FORMER_WORDS:
+        # "former Foreign Minister X", "a former MI6 officer": the word may sit before a name.
+        earlier = [token.lower_ for token in tokens[:position]]
+        if (start.i > 0 and start.doc[start.i - 1].lower_ in FORMER_WORDS) or (
+                set(earlier) & FORMER_WORDS):
             title, office = Title("ELI", f"former {office}", title.kind), f"former {office}"
         found.append((title, office, {token.i for token in tokens[position : position + size]}))
         position += size
@@ -182,13 +196,18 @@ def _titles_in(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
 
 def _title_at(tokens: list[Token], position: int,
               table: dict[str, Title]) -> tuple[Title, str, int] | None:
+    first = tokens[position]
+    if first.lower_ not in title_first_words() and first.lemma_.lower() not in table:
+        return None
     # Hyphenated titles ("Secretary-General") are three tokens: allow for them in the window.
     longest = min(longest_title_words() + 2, len(tokens) - position)
     for size in range(longest, 0, -1):
         window = tokens[position : position + size]
         if any(window[k + 1].i != window[k].i + 1 for k in range(size - 1)):
             continue
-        text = window[0].doc[window[0].i : window[-1].i + 1].text
+        if _inside_a_name(window):
+            continue
+        text = _joined(window)
         title = table.get(text.lower()) or (
             table.get(window[0].lemma_.lower()) if size == 1 else None)
         if title:
@@ -196,7 +215,19 @@ def _title_at(tokens: list[Token], position: int,
     return None
 
 
-def _person_name(tokens: list[Token], taken: set[int], head: Token) -> str | None:
+def _joined(tokens: list[Token]) -> str:
+    """The text of contiguous tokens, without slicing the Doc (cheaper on the hot path)."""
+    return "".join(token.text_with_ws for token in tokens).strip()
+
+
+def _inside_a_name(window: list[Token]) -> bool:
+    """'Gang' in "Qin Gang" is part of a person's name, not the noun "gang"; a title at the start
+    of a PERSON entity ("President Xi" tagged as one) is still a title."""
+    return all(token.ent_type_ == "PERSON" and token.ent_iob_ == "I" for token in window)
+
+
+def _person_name(tokens: list[Token], taken: set[int], head: Token,
+                 remembered: dict[str, Actor] | None = None) -> str | None:
     """The longest run of proper nouns not used by a place, organisation or title."""
     runs: list[list[Token]] = []
     for token in tokens:
@@ -205,8 +236,12 @@ def _person_name(tokens: list[Token], taken: set[int], head: Token) -> str | Non
         # "Tamim bin Hamad", "Ursula von der Leyen": small particles inside a name keep it whole.
         inside = token.lower_ in NAME_PARTICLES and bool(runs) and runs[-1][-1].i == token.i - 1
         # The tagger sometimes takes a sentence-initial surname for a noun ("Guterres said").
-        proper = token.pos_ == "PROPN" or bool(people_named(token.text))
-        usable = token.i not in taken and (joined or inside or (
+        # So does a surname the article has already tied to a person ("Traore said").
+        proper = token.pos_ == "PROPN" or bool(people_named(token.text)) or (
+            token.text in (remembered or {}))
+        # A place or a nationality ("rebels in India", "Maoist rebels") is nobody's name.
+        place = token.ent_type_ in PLACE_LABELS | {"NORP"} and not people_named(token.text)
+        usable = token.i not in taken and not place and (joined or inside or (
             proper and token.lower_ not in HONORIFICS and token.text[:1].isupper()))
         if usable and runs and runs[-1][-1].i == token.i - 1:
             runs[-1].append(token)
@@ -356,31 +391,41 @@ def resolve_parts(parts: list[list[Token]], memory: ArticleMemory, avoid: set) -
 
 def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> Actor | None:
     names = _name_entries(tokens)
-    if any(entry.kind == "media" for entry, _ in names):
-        return None
     named = set().union(*(indices for _, indices in names))
     title_hits = _titles_in([token for token in tokens if token.i not in named])
+    if any(entry.kind == "media" for entry, _ in names):
+        if not title_hits:
+            return None  # "Xinhua reported": the medium is the source, not an actor
+        # "a BBC reporter": a journalist of the medium's home state.
+        names = [(_media_staff(entry), indices) if entry.kind == "media" else (entry, indices)
+                 for entry, indices in names]
     taken = named.union(*(indices for _, _, indices in title_hits))
-    person = _person_name(tokens, taken, head)
+    person = _person_name(tokens, taken, head, memory.people)
+    person, title_hits = _titled_name(person, title_hits, tokens, memory.on)
+    if person and title_hits and head.tag_ == "NNS" and head.i in title_hits[-1][2]:
+        person = None  # "Tuareg rebels": a plural group noun is the actor, not a person
     text = _span_text(tokens)
     known = memory.people.get(person) if person else None
     if not names and not title_hits and not person:
         return None
     if not names and not title_hits and known:
         return _copy(known, text)
-    if not title_hits and not person and head.pos_ == "NOUN" and (
+    if not title_hits and not person and head.pos_ == "NOUN" and head.i not in named and (
             head.lower_ not in STATE_STAND_INS):
         return None  # "20 million U.S. dollars", "Chinese investment": a thing, not an actor
     code, sector = _code_and_sector(names, title_hits)
+    if sector is None and _people_of_a_state(names, tokens, head):
+        sector = "CVL"
     office = " and ".join(off for title, off, _ in title_hits if title.kind == "person") or None
     if known and code in (None, known.code):
         code, sector, office = known.code, sector or known.sector, office or known.office
     elif person and not known:
         code, sector, office = _office_holder(person, memory.on, code, sector, office, title_hits)
     if code is None and title_hits and not person:
-        # "police", "protesters": domestic actors of the state the story is about just now.
+        # "gunmen in Karachi", "residents of Mosul": the place the phrase names; otherwise
+        # "police", "protesters" are domestic actors of the state the story is about just now.
         recent = memory.recent_countries(set())
-        code = recent[0] if recent else memory.home_country
+        code = _state_of_place(head) or (recent[0] if recent else memory.home_country)
     if code is None and not title_hits and head.ent_type_ not in NAMED_ENTITY_LABELS:
         return None
     if code in state_codes() and sector is None:
@@ -392,6 +437,74 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         memory.remember_plural([actor])
     memory.remember_country(code)
     return actor
+
+
+def _people_of_a_state(names: list[tuple[NameEntry, set[int]]], tokens: list[Token],
+                       head: Token) -> bool:
+    """'ordinary Uzbeks', 'three Egyptians', 'Iranians': a plural demonym at the head is the
+    state's people (CVL); only 'the Americans' on its own stands for the government."""
+    if not names or head.i not in names[-1][1] or names[-1][0].kind != "adjective":
+        return False
+    if head.tag_ not in {"NNS", "NNPS"} and not head.text.endswith("s"):
+        return False
+    others = [token for token in tokens if token.i not in names[-1][1]]
+    return not (others and all(token.lower_ == "the" for token in others))
+
+
+def _titled_name(person: str | None, title_hits: list, tokens: list[Token],
+                 on: date | None) -> tuple[str | None, list]:
+    """A title that is part of how a holder is named: "Pope Francis" and "Queen Elizabeth" are
+    names in the table, "King Fahd" is the reigning king whose name starts with Fahd."""
+    if not person or not title_hits:
+        return person, title_hits
+    title, _, indices = title_hits[-1]
+    words = [token for token in tokens if token.i in indices]
+    titled = f"{_span_text(words)} {person}" if words else person
+    if people_named(titled):
+        return titled, title_hits[:-1]
+    if resolve_person(person, on) is not None:
+        return person, title_hits
+    monarch = monarch_named(person, title.office or "", on) if on else None
+    return (monarch, title_hits[:-1]) if monarch else (person, title_hits)
+
+
+LOCATIVE_PREPS = {"in", "of", "from"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+def _state_of_place(head: Token) -> str | None:
+    """The state of a place named in a PP on the head ("clerics in Najaf" -> IRQ) or before it
+    ("Darfur rebels", "Texas officials")."""
+    for modifier in head.children:
+        if modifier.dep_ in {"compound", "nmod", "amod"} and modifier.ent_type_ in PLACE_LABELS:
+            code = _state_named(_span_text([t for t in modifier.subtree
+                                             if t.ent_type_ in PLACE_LABELS]))
+            if code:
+                return code
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ not in LOCATIVE_PREPS:
+            continue
+        for place in (child for child in prep.children if child.dep_ == "pobj"):
+            if place.pos_ != "PROPN" and place.ent_type_ not in PLACE_LABELS:
+                continue
+            words = [t for t in place.subtree if t.pos_ == "PROPN" or t.ent_type_ in PLACE_LABELS]
+            code = _state_named(_span_text(words) if words else place.text)
+            if code:
+                return code
+    return None
+
+
+def _state_named(text: str) -> str | None:
+    entry = lookup_name(text)
+    if entry and entry.code in state_codes():
+        return entry.code
+    found = resolve_place(text)
+    return found.country_code if found and found.country_code in state_codes() else None
+
+
+def _media_staff(entry: NameEntry) -> NameEntry:
+    code = entry.code if entry.code in state_codes() else None
+    return NameEntry(code, "JRN", "organisation", entry.canonical)  # type: ignore[arg-type]
 
 
 Coded = tuple[str | None, str | None, str | None]  # code, sector, office
@@ -406,8 +519,10 @@ def _office_holder(person: str, on: date | None, code: str | None, sector: str |
         return code, sector, office
     if title_hits:
         return match.code, sector, office
-    # An open "?" bound leaves the sector unknown: a state's office holder is still GOV.
-    sector = match.sector if match.sector is not None else match.tenure.sector
+    # An open "?" bound leaves the sector unknown: a state's office holder is still GOV; a
+    # role known only up to a bound gives its state alone.
+    sector = match.sector if match.sector is not None else (
+        match.tenure.sector if match.tenure.office != ROLE else None)
     return match.code, sector, match.office
 
 
@@ -420,7 +535,9 @@ def _code_and_sector(names: list[tuple[NameEntry, set[int]]],
         entry = names[-1][0]
         code, sector = entry.code, entry.sector
     if title_hits:
-        sector = title_hits[-1][0].sector if sector in (None, "GOV") else sector
+        last = title_hits[-1][0]
+        # "a former MI6 officer": having left the service outranks the service's own sector.
+        sector = last.sector if sector in (None, "GOV") or last.sector == "ELI" else sector
     return code, sector
 
 

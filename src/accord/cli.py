@@ -666,73 +666,57 @@ def _add_actors_parser(commands: argparse._SubParsersAction) -> None:
     actors = commands.add_parser("actors", help="actor knowledge: how names resolve")
     actor_commands = actors.add_subparsers(dest="actors_command", required=True)
     lookup = actor_commands.add_parser(
-        "lookup", help="show how a name, title or phrase resolves to a code and sector, and why")
-    lookup.add_argument("name", nargs="+", metavar="NAME", help='e.g. "Wang Yi" or Kremlin')
+        "lookup", help="show how a phrase as news writes it resolves to a code and sector, and "
+                       "why, through the coder's own actor stage")
+    lookup.add_argument("name", nargs="*", metavar="PHRASE",
+                        help='e.g. "Wang Yi", Kremlin, "three Egyptian fishermen"')
     lookup.add_argument("--date", help="the article date, YYYY-MM-DD (default: latest tenure)")
     lookup.add_argument("--json", action="store_true", help="print one JSON object")
+    lookup.add_argument("--batch", metavar="FILE",
+                        help="one phrase a line, optionally a tab and a date (- for stdin); "
+                             "prints one JSON line per phrase")
 
 
 def run_actors(args: argparse.Namespace) -> int:
     from datetime import date
 
+    from accord.lookup import describe, lookup_phrase
+
+    if args.batch:
+        if args.name:
+            raise UsageError("give phrases either on the command line or with --batch, not both")
+        return _lookup_batch(args.batch)
     name = " ".join(args.name).strip()
+    if not name:
+        raise UsageError("actors lookup needs a PHRASE or --batch FILE")
     try:
         day = date.fromisoformat(args.date) if args.date else None
     except ValueError as error:
         raise UsageError(f"--date must be YYYY-MM-DD: {args.date}") from error
-    result = lookup_actor(name, day)
+    result = lookup_phrase(name, day)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        print(describe_lookup(result))
+        print(describe(result))
     return 0 if result["code"] or result["sector"] else 1
 
 
-def lookup_actor(name: str, day) -> dict:
-    """Office holders first, then state/organisation/media names, then titles."""
-    from accord.knowledge import name_table, titles
-    from accord.offices import holders_named, resolve_person
+def _lookup_batch(path: str) -> int:
+    from accord.lookup import lookup_phrases, read_batch
 
-    result: dict = {"query": name, "date": day.isoformat() if day else None, "source": None,
-                    "code": None, "sector": None, "office": None, "name": None, "row": None,
-                    "reason": "no office holder, name or title matches"}
-    known = holders_named(name)
-    person = resolve_person(name, day)
-    if person:
-        return result | {"source": person.tenure.source, "code": person.code,
-                         "sector": person.sector, "office": person.office, "name": person.name,
-                         "row": person.tenure.row(), "reason": person.reason}
-    if known:
-        spans = "; ".join(f"{t.name}, {t.title} of {t.code}, {t.span()}" for t in known)
-        result["reason"] = f"known office holder(s), none matching the date: {spans}"
-    stripped = name.removeprefix("the ").removeprefix("The ")
-    entry = name_table().get(name) or name_table().get(stripped)
-    if entry:
-        source = {"organisation": "organisations.tsv", "media": "media.tsv"}.get(
-            entry.kind, "countries.tsv")
-        return result | {"source": source, "code": entry.code, "sector": entry.sector,
-                         "name": entry.canonical, "row": f"{entry.kind}: {entry.canonical}",
-                         "reason": f"{entry.kind} name of {entry.canonical}"}
-    title = titles().get(name.lower())
-    if title:
-        return result | {"source": "titles.tsv", "sector": title.sector, "office": title.office,
-                         "row": f"{name.lower()}\t{title.sector}\t{title.office or ''}\t"
-                                f"{title.kind}",
-                         "reason": f"a {title.kind} title; the state comes from the context"}
-    return result
-
-
-def describe_lookup(result: dict) -> str:
-    when = f" on {result['date']}" if result["date"] else ""
-    lines = [f"{result['query']}{when}",
-             f"  code:    {result['code'] or '-'}",
-             f"  sector:  {result['sector'] or '-'}",
-             f"  office:  {result['office'] or '-'}",
-             f"  name:    {result['name'] or '-'}",
-             f"  source:  {result['source'] or '-'}",
-             f"  row:     {(result['row'] or '-').replace(chr(9), ' | ')}",
-             f"  reason:  {result['reason']}"]
-    return "\n".join(lines)
+    try:
+        if path == "-":
+            items = list(read_batch(sys.stdin))
+        else:
+            with open(path, encoding="utf-8") as handle:
+                items = list(read_batch(handle))
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}") from error
+    except (ValueError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: {error}") from error
+    for result in lookup_phrases(items):
+        print(json.dumps(result, ensure_ascii=False))
+    return 0
 
 
 # ---------------------------------------------------------------- serve (HTTP API + dashboard)

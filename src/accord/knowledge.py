@@ -154,11 +154,48 @@ def name_table() -> dict[str, NameEntry]:
 
 @lru_cache(maxsize=1)
 def titles() -> dict[str, Title]:
-    """Lower-case title or group noun -> sector, office label, kind."""
+    """Lower-case title or group noun -> sector, office label, kind. titles.tsv (accord's own
+    choices) wins over agents.tsv (generic nouns converted from Phoenix)."""
+    table = dict(_own_titles())
+    for row in read_table("agents.tsv"):
+        agent = Title(row["sector"], None, "group")
+        for noun in (row["noun"], row["plural"]):
+            if noun:
+                table.setdefault(noun.lower(), agent)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _own_titles() -> dict[str, Title]:
     return {
         row["title"].lower(): Title(row["sector"], row["office"] or None, row["kind"])
         for row in read_table("titles.tsv")
     }
+
+
+def title_source(title: str) -> str | None:
+    """The data file a lower-case title or group noun comes from."""
+    if title in _own_titles():
+        return "titles.tsv"
+    return "agents.tsv" if title in titles() else None
+
+
+@lru_cache(maxsize=1)
+def name_first_words() -> frozenset[str]:
+    """First words of every known name, and "the"/"The" that a name may be written after."""
+    words = {"the", "The"}
+    for surface in name_table():
+        first = surface.split()[0] if surface.split() else ""
+        # The tokenizer splits "Al-Shabaab" at the hyphen and "'Ndrangheta" after the quote.
+        words |= {first, first.split("-")[0], first[:1], first.split("'")[0]}
+    return frozenset(word for word in words if word)
+
+
+@lru_cache(maxsize=1)
+def title_first_words() -> frozenset[str]:
+    """First words (lower case) of every title and group noun; a hyphenated title's first word
+    is the part before the hyphen."""
+    return frozenset(title.split()[0].split("-")[0] for title in titles() if title.split())
 
 
 @lru_cache(maxsize=1)

@@ -21,16 +21,28 @@ from accord.knowledge import read_table, split_values
 
 DATA_FILE = "office_holders.tsv"
 ORGANISATION_FILE = "organisation_heads.tsv"
+ROLES_FILE = "public_roles.tsv"
 ORGANISATION_OFFICE = "head_of_organisation"
+# A dated public role without a named office (a cabinet member, governor, senior official),
+# converted from Phoenix for 1990-2009: it gives state and sector, never a holder of an office.
+ROLE = "role"
 OFFICES = ("head_of_state", "head_of_government", "prime_minister", "foreign_minister",
-           ORGANISATION_OFFICE)
+           "defence_minister", "interior_minister", "finance_minister", "army_chief",
+           "central_bank_governor", ORGANISATION_OFFICE, ROLE)
 DEFAULT_TITLES = {
     "head_of_state": "President",
     "head_of_government": "Prime Minister",
     "prime_minister": "Prime Minister",
     "foreign_minister": "Foreign Minister",
+    "defence_minister": "Defence Minister",
+    "interior_minister": "Interior Minister",
+    "finance_minister": "Finance Minister",
+    "army_chief": "Army Chief",
+    "central_bank_governor": "Central Bank Governor",
     ORGANISATION_OFFICE: "Secretary-General",
+    ROLE: "Official",
 }
+SOURCES = (DATA_FILE, ORGANISATION_FILE, ROLES_FILE)
 SHARED_MARK = "~"
 # Words of respect written before a full name that the table lists without them.
 NAME_HONORIFICS = {"sheikh", "sheikha", "sheik", "shaikh", "shaykh"}
@@ -68,7 +80,8 @@ class Tenure:
     @property
     def source(self) -> str:
         """The data file the tenure is written in."""
-        return ORGANISATION_FILE if self.office == ORGANISATION_OFFICE else DATA_FILE
+        return {ORGANISATION_OFFICE: ORGANISATION_FILE, ROLE: ROLES_FILE}.get(self.office,
+                                                                           DATA_FILE)
 
     def span(self) -> str:
         start = self.start.isoformat() + (APPROXIMATE_MARK if self.start_is_bound else "")
@@ -126,9 +139,8 @@ def parse_row(row: dict[str, str], source: str = DATA_FILE) -> Tenure:
 @lru_cache(maxsize=1)
 def tenures() -> tuple[Tenure, ...]:
     """Every tenure in file order (the order breaks ties between a monarch's realms): states
-    first, then organisations."""
-    return tuple(parse_row(row, source) for source in (DATA_FILE, ORGANISATION_FILE)
-                 for row in read_table(source))
+    first, then organisations, then the dated public roles."""
+    return tuple(parse_row(row, source) for source in SOURCES for row in read_table(source))
 
 
 def name_key(text: str) -> str:
@@ -230,8 +242,11 @@ def resolve_person(name: str, on: date | None = None) -> PersonMatch | None:
         return _match(chosen, chosen.sector,
                       f"in office on {on.isoformat()}: {_describe(chosen)}")
     ended = [tenure for tenure in candidates if _has_ended(tenure, on)]
+    # A bound the person's later, certain tenures have passed says nothing more about the day.
+    last_end = max((tenure.end for tenure in ended if tenure.end), default=None)
     uncertain = [tenure for tenure in candidates
-                 if tenure.holds_on(on) is None and tenure not in ended]
+                 if tenure.holds_on(on) is None and tenure not in ended
+                 and not (last_end and tenure.end and tenure.end <= last_end)]
     if uncertain and _single_state(uncertain):
         chosen = _best(uncertain)
         return _match(chosen, None, f"the table does not say whether {chosen.name} still "
@@ -256,8 +271,8 @@ def _has_ended(tenure: Tenure, on: date) -> bool:
         return False
     if not tenure.end_is_bound:
         return True
-    if on == tenure.end:
-        return False
+    if on == tenure.end or tenure.office == ROLE:
+        return False  # a role has no single successor to show that it ended
     successor = holder_of(tenure.code, tenure.office, on)
     return successor is not None and successor.name != tenure.name
 
@@ -275,7 +290,25 @@ def _latest(candidates: list[Tenure]) -> PersonMatch:
 
 def holder_of(code: str, office: str, on: date) -> Tenure | None:
     """Who held `office` (head_of_state, head_of_government, ...) of state `code` on `on`."""
-    for tenure in tenures():
-        if tenure.code == code and tenure.office == office and tenure.holds_on(on) is True:
+    for tenure in _tenures_by_office().get((code, office), ()):
+        if tenure.holds_on(on) is True:
             return tenure
     return None
+
+
+@lru_cache(maxsize=1)
+def _tenures_by_office() -> dict[tuple[str, str], tuple[Tenure, ...]]:
+    """(code, office) -> tenures in file order, so that a look-up does not scan every row."""
+    index: dict[tuple[str, str], list[Tenure]] = defaultdict(list)
+    for tenure in tenures():
+        index[(tenure.code, tenure.office)].append(tenure)
+    return {key: tuple(found) for key, found in index.items()}
+
+
+def monarch_named(first_name: str, title: str, on: date) -> str | None:
+    """The head of state reigning on `on` whose title is `title` ("King") and whose name starts
+    with `first_name` ("Fahd" -> "Fahd bin Abdulaziz"); None unless exactly one fits."""
+    found = {tenure.name for tenure in tenures()
+             if tenure.office == "head_of_state" and tenure.title == title
+             and tenure.name.split()[0] == first_name and tenure.holds_on(on) is True}
+    return found.pop() if len(found) == 1 else None

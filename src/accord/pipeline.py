@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
-from accord import classify, when, where
+from accord import classify, place_choice, when, where
 from accord.actors import ArticleMemory, lookup_name, mentions_in
 from accord.events import Candidate, extract_candidates
 from accord.knowledge import cameo_roots, plover_types, state_codes
@@ -243,17 +243,20 @@ def locate(setting: ArticleSetting, sent: Span, candidate: Candidate) -> Locatio
     """The place the clause names for this event; a nominal trigger ("the summit opened in
     X") also looks at its verb."""
     parties = {a.code for a in candidate.actors + candidate.recipients if a.code}
+    names = {a.entity_text for a in candidate.actors + candidate.recipients if a.entity_text}
     trigger = candidate.trigger
     anchors = [trigger] + ([trigger.head] if trigger.pos_ == "NOUN" and trigger.head != trigger
                            else [])
     for anchor in anchors:
-        location = where.locate_event(sent, anchor, setting.context_countries,
-                                      exclude=candidate.actor_tokens, parties=parties)
+        location = place_choice.event_place(sent, anchor, setting.context_countries,
+                                            exclude=candidate.actor_tokens, parties=parties,
+                                            party_names=names)
         if location:
             return location
     # A city that is also a party ("visited Canberra", "sent aid to Kathmandu") is the place
     # too; a whole country that is a party ("sanctions on Iran") is not.
-    location = where.locate_event(sent, trigger, setting.context_countries, parties=parties)
+    location = place_choice.event_place(sent, trigger, setting.context_countries,
+                                        parties=parties, party_names=names)
     return location if location and location.feature_code != "PCLI" else None
 
 

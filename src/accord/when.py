@@ -18,6 +18,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 # Grammar of English dates, not coder knowledge: it never needs editing to teach the coder.
@@ -163,8 +164,30 @@ Handler = Callable[[re.Match[str], date | None], Resolution | None]
 
 def _explicit_day(match: re.Match[str], ref: date | None) -> Resolution | None:
     year = int(match["year"]) if match["year"] else None
-    day = resolve_month_day(_month_number(match["month"]), int(match["day"]), ref, year)
-    return (day, "day") if day else None
+    month, day_number = _month_number(match["month"]), int(match["day"])
+    day = resolve_month_day(month, day_number, ref, year)
+    if day:
+        return (day, "day")
+    if _is_valid_day(month, day_number) and year is None:
+        return None  # a real day that only needs a year no reference gives
+    # "February 30": the writer got the day wrong, the month and year still hold.
+    if year is not None:
+        return (date(year, month, 1), "month")
+    return (_month_on_or_before(ref, month, strictly_before=False), "month") if ref else None
+
+
+def _day_of_month(match: re.Match[str], ref: date | None) -> Resolution | None:
+    """"on the 12th": the latest such day up to the reference (plus the dateline's slack)."""
+    if ref is None:
+        return None
+    number = int(match["day"])
+    limit = ref + DAY_SLACK
+    for months_back in range(0, 3):
+        start = _month_start(limit, months_back)
+        candidate = _safe_date(start.year, start.month, number)
+        if candidate and candidate <= limit:
+            return (candidate, "day")
+    return None
 
 
 def _iso_day(match: re.Match[str], ref: date | None) -> Resolution | None:
@@ -199,12 +222,20 @@ def _weekday(match: re.Match[str], ref: date | None) -> Resolution | None:
         return None
     weekday = WEEKDAY_NUMBERS[match["weekday"].lower()]
     if (match["prefix"] or "").lower() == "next":
-        return (ref, "day")
+        return _next_weekday(match, ref)
     day = _weekday_on_or_before(ref, weekday)
     # "last Thursday" said on a Thursday means a week ago, not today.
     if (match["prefix"] or "").lower() == "last" and day == ref:
         day -= timedelta(days=7)
     return (day, "day")
+
+
+def _next_weekday(match: re.Match[str], ref: date | None) -> Resolution | None:
+    """"next Tuesday": the first Tuesday after the reference (a week on, said on a Tuesday)."""
+    if ref is None:
+        return None
+    weekday = WEEKDAY_NUMBERS[match["weekday"].lower()]
+    return (ref + timedelta(days=7 - (ref.weekday() - weekday) % 7), "day")
 
 
 def _ago(match: re.Match[str], ref: date | None) -> Resolution | None:
@@ -225,6 +256,23 @@ def _offset(days: int) -> Handler:
         return (ref - timedelta(days=days), "day") if ref else None
 
     return handler
+
+
+def _ahead(days: int) -> Handler:
+    def handler(match: re.Match[str], ref: date | None) -> Resolution | None:
+        return (ref + timedelta(days=days), "day") if ref else None
+
+    return handler
+
+
+def _earlier(match: re.Match[str], ref: date | None) -> Resolution | None:
+    """"two days earlier": counted back from the reference, the only anchor a clause gives."""
+    if ref is None:
+        return None
+    count, unit = _count(match["count"]), match["unit"].lower().rstrip("s")
+    if unit == "day":
+        return (ref - timedelta(days=count), "day")
+    return (ref - timedelta(weeks=count), "week")
 
 
 def _week(weeks_back: int) -> Handler:
@@ -264,10 +312,18 @@ _FUTURE_MONTH = re.compile(rf"\b[Nn]ext\s+(?P<month>{MONTH_PATTERN})")
 
 # Case-insensitive phrases; month names are matched by the case-sensitive patterns below.
 _PHRASES: list[tuple[str, Handler]] = [
+    (r"\bthe\s+day\s+after\s+tomorrow\b", _ahead(2)),
+    (r"\btomorrow\b", _ahead(1)),
+    (rf"\bnext\s+(?P<weekday>{_WEEKDAY})\b", _next_weekday),
     (_FUTURE_PATTERN, _offset(0)),
     (r"\bthe\s+day\s+before\s+yesterday\b", _offset(2)),
-    (r"\b(?:yesterday|last\s+night)\b", _offset(1)),
+    # A night is dated by the evening it began: "overnight" in a Friday story is Thursday's.
+    (r"\b(?:yesterday|last\s+night|overnight|the\s+(?:previous|preceding)\s+(?:night|evening)"
+     r"|the\s+night\s+before)\b", _offset(1)),
     (r"\b(?:the\s+previous\s+day|a\s+day\s+(?:earlier|before))\b", _offset(1)),
+    (rf"\b(?P<count>{_COUNT})\s+(?P<unit>days?|weeks?)\s+(?:earlier|before)\b", _earlier),
+    (r"\bon\s+the\s+(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?-i:[A-Z]))",
+     _day_of_month),
     (
         r"\b(?:(?:earlier\s+)?today|tonight|this\s+(?:morning|afternoon|evening)"
         r"|the\s+same\s+day|earlier\s+in\s+the\s+day)\b",
@@ -320,17 +376,36 @@ def _candidates(text: str) -> list[tuple[int, int, re.Match[str], Handler]]:
     return found
 
 
-def resolve_date(text: str, ref: date | None) -> Resolution:
-    """Date a clause from its first temporal expression, resolved against `ref`.
+@dataclass(frozen=True)
+class TimeReading:
+    """The time a clause names: its date and precision, and whether it lies ahead."""
 
-    Returns (date, precision) with precision "day", "week", "month" or "year". With no usable
-    expression the clause is dated by the reference: (ref, "day"), or (None, None) without one.
-    """
+    date: date | None
+    precision: str | None
+    future: bool = False
+
+
+def read_time(text: str, ref: date | None) -> TimeReading:
+    """The time named by the first temporal expression of `text` that resolves against `ref`.
+
+    "next Tuesday" gives that Tuesday with `future` set; with no usable expression the clause is
+    read as the reference day, or as nothing without a reference."""
     for _start, _neg_end, match, handler in _candidates(text):
         resolved = handler(match, ref)
         if resolved is not None:
-            return resolved
-    return (ref, "day") if ref is not None else (None, None)
+            words = match.group(0)
+            future = bool(_FUTURE.search(words) or _FUTURE_MONTH.search(words))
+            return TimeReading(resolved[0], resolved[1], future)
+    return TimeReading(ref, "day") if ref is not None else TimeReading(None, None)
+
+
+def resolve_date(text: str, ref: date | None) -> Resolution:
+    """Date a clause for the record: (date, precision) with precision "day", "week", "month" or
+    "year". A future time dates the record by the report that announces it: (ref, "day")."""
+    reading = read_time(text, ref)
+    if reading.future and ref is not None:
+        return (ref, "day")
+    return (reading.date, reading.precision)
 
 
 def has_future_time(text: str) -> bool:

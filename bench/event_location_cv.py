@@ -1,0 +1,83 @@
+"""5-fold cross-validation of the event-place model on the event-location data set.
+
+    .venv/bin/python bench/event_location_cv.py ../shared/data/event_location/train.jsonl
+
+Given each item's gold verb, the model chooses its place among the sentence's place mentions, or
+none; accuracy is defined in event_location_model.py (and docs/benchmarks.md). Folds are fixed by
+a seeded shuffle; each fold's model (weights and threshold) sees only the other four folds.
+Appends the figures to docs/benchmarks.md unless --no-record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from event_location_data import build_examples, parse_items, read_items  # noqa: E402
+from event_location_model import accuracy, fit, is_correct  # noqa: E402
+
+FOLDS = 5
+SEED = 0
+
+
+def folds_of(count: int) -> list[list[int]]:
+    order = list(range(count))
+    random.Random(SEED).shuffle(order)
+    return [order[fold::FOLDS] for fold in range(FOLDS)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", help="event-location JSONL (text, verb, event_locations)")
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args(argv)
+    if not Path(args.path).is_file():
+        print(f"error: {args.path}: no such file", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    items = read_items(args.path)
+    examples = build_examples(items, parse_items(items, args.path))
+    lines = []
+    scores = []
+    for fold, test_ids in enumerate(folds_of(len(examples))):
+        held = set(test_ids)
+        train = [e for i, e in enumerate(examples) if i not in held]
+        test = [examples[i] for i in test_ids]
+        model = fit(train)
+        score = accuracy(model, test)
+        scores.append(score)
+        with_gold = [e for e in test if e.item.gold]
+        without = [e for e in test if not e.item.gold]
+        lines.append(f"fold {fold}: accuracy {score:.3f} (items {len(test)}; with gold place "
+                     f"{_share(model, with_gold):.3f} of {len(with_gold)}; without "
+                     f"{_share(model, without):.3f} of {len(without)}; threshold "
+                     f"{model.threshold})")
+    reachable = sum(1 for e in examples if not e.item.gold or any(e.labels)) / len(examples)
+    mean = sum(scores) / len(scores)
+    lines.append(f"mean accuracy {mean:.3f} (min {min(scores):.3f}); ceiling with the tagger's "
+                 f"mentions {reachable:.3f}; {time.perf_counter() - started:.0f} s")
+    print("\n".join(lines))
+    if not args.no_record:
+        _record(args.path, lines)
+    return 0
+
+
+def _share(model, examples) -> float:
+    return sum(is_correct(e, model.choose(e)) for e in examples) / max(len(examples), 1)
+
+
+def _record(path: str, lines: list[str]) -> None:
+    from bench_record import record_benchmark
+
+    record_benchmark("Event location: 5-fold CV of the place choice",
+                     f".venv/bin/python bench/event_location_cv.py {path}", lines[-1],
+                     "\n".join(lines))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""Measure how often the Phoenix country dictionary agrees with office_holders.tsv, 2010-2014.
+
+Usage: .venv/bin/python bench/phoenix_agreement.py [PATH/Phoenix.Countries.actors.txt] [--no-record]
+(default ../shared/data/phoenix/Phoenix.Countries.actors.txt)
+
+For every holder in office_holders.tsv whom Phoenix knows by a full name, on 1 January and 1 July
+of 2010-2013 and on 1 January 2014 (Phoenix was generated in January 2014) while the table has
+them in office, the day counts as agreeing when Phoenix gives the same state with a GOV role.
+Elizabeth II's realms other than the United Kingdom are left out: Phoenix codes her with the
+United Kingdom only, a convention rather than an error. Public_roles.tsv was converted from
+the same file for 1990-2009; this is the error rate its rows carry.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from accord.offices import ORGANISATION_OFFICE, name_key, tenures
+from bench_record import record_benchmark
+
+DEFAULT = (Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "phoenix"
+           / "Phoenix.Countries.actors.txt")
+DAYS = [date(year, month, 1) for year in range(2010, 2014) for month in (1, 7)] + [
+    date(2014, 1, 1)]
+ROLE = re.compile(r"^\s*\[([A-Z]{3})([A-Z]*)\s*([<>]?)(\d*)-?(\d*)\]")
+Role = tuple[str, str, date, date]
+
+
+def phoenix_date(text: str, default: date) -> date:
+    if len(text) == 6:
+        text = ("19" if int(text[:2]) > 25 else "20") + text
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return default
+
+
+def read_people(path: Path) -> dict[str, list[Role]]:
+    """Full name (and full-name alias) key -> dated roles."""
+    people: dict[str, list[Role]] = {}
+    roles: list[Role] = []
+    with open(path, encoding="latin-1") as handle:
+        for line in handle:
+            body = line.split("#")[0].rstrip()
+            match = ROLE.match(body)
+            if match:
+                code, sector, mark, start, end = match.groups()
+                low, high = date(1900, 1, 1), date(2100, 1, 1)
+                first = phoenix_date(start, low) if start and mark != "<" else low
+                last = phoenix_date(end, high) if end else (
+                    phoenix_date(start, high) if mark == "<" else high)
+                roles.append((code, sector, first, last))
+            elif body.strip() and (body[0].isalpha() or body.startswith("+")):
+                name = body.lstrip("+").split("[")[0].strip().strip("_").replace("_", " ")
+                if not body.startswith("+"):
+                    roles = []
+                if len(name.split()) > 1:
+                    people.setdefault(name_key(name.title()), roles)
+    return people
+
+
+def agreement(people: dict[str, list[Role]]) -> dict[str, int]:
+    counts = {"days": 0, "agree": 0, "no_role": 0, "other_state": 0, "not_gov": 0}
+    for tenure in tenures():
+        if tenure.office == ORGANISATION_OFFICE or tenure.code not in _states() or (
+                tenure.name == "Elizabeth II" and tenure.code != "GBR"):
+            continue
+        names = [tenure.name, *(v.lstrip("~") for v in tenure.variants)]
+        found = [role for n in names if len(n.split()) > 1
+                 for role in people.get(name_key(n), [])]
+        if not any(name_key(n) in people for n in names if len(n.split()) > 1):
+            continue
+        for day in DAYS:
+            if tenure.holds_on(day) is not True:
+                continue
+            on = [(code, sector) for code, sector, s, e in found if s <= day < e]
+            counts["days"] += 1
+            if any(code == tenure.code and sector.startswith("GOV") for code, sector in on):
+                counts["agree"] += 1
+            elif not on:
+                counts["no_role"] += 1
+            elif all(code != tenure.code for code, _ in on):
+                counts["other_state"] += 1
+            else:
+                counts["not_gov"] += 1
+    return counts
+
+
+def _states() -> set[str]:
+    from accord.knowledge import state_codes
+    return set(state_codes())
+
+
+def main(argv: list[str]) -> int:
+    paths = [arg for arg in argv if not arg.startswith("--")]
+    path = Path(paths[0]) if paths else DEFAULT
+    if not path.exists():
+        print(f"phoenix_agreement: no file at {path}", file=sys.stderr)
+        return 2
+    counts = agreement(read_people(path))
+    days = counts["days"]
+    share = counts["agree"] / days
+    text = (f"{counts['agree']} of {days} (holder, day) checks agree ({share:.3f}); "
+            f"error rate {1 - share:.3f}: no role that day {counts['no_role']}, "
+            f"another state {counts['other_state']}, a role other than GOV {counts['not_gov']}")
+    print(text)
+    if "--no-record" not in argv:
+        record_benchmark("Phoenix country dictionary against office_holders.tsv, 2010-2014",
+                         ".venv/bin/python bench/phoenix_agreement.py", text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

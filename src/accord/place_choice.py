@@ -1,0 +1,292 @@
+"""Which of a sentence's places is where its event happened: candidates, features, learned choice.
+
+Owns the candidate places of a sentence (the tagger's GPE/LOC/FAC entities, and other capitalised
+entities the gazetteer knows), the features relating a candidate to the event's trigger
+(dependency path, governing preposition, distance, clause, entity label, gazetteer class, the
+hand rule's pick), and the logistic model in data/models/event_place.json that scores them. The
+model is a table of feature weights: inference is a sum and a sigmoid, loaded once. It is trained
+by bench/event_location_train.py on the event-location data set; nothing here imports training.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Span, Token
+
+from accord import toponyms, where
+from accord.model import Location
+
+MODEL_PATH = Path(__file__).parent / "data" / "models" / "event_place.json"
+# The small tagger labels many places as ORG, PERSON, NORP or PRODUCT ("the town of Taji" PERSON,
+# "Manbij" PRODUCT), so every name is a candidate and the model weighs the label as evidence.
+NOT_NAME_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
+                             "QUANTITY"})
+UNLABELLED = "NAME"
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj", "acl", "pcomp",
+                         "parataxis"})
+DASHES = frozenset({"-", "--", "\u2014", "\u2013", ":"})
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A span of the sentence that may name the event's place."""
+
+    span: Span
+
+    @property
+    def root(self) -> Token:
+        return self.span.root
+
+    @property
+    def text(self) -> str:
+        words = self.span[1:] if self.span[0].lower_ == "the" else self.span
+        return words.text
+
+
+@dataclass(frozen=True)
+class PlaceModel:
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def probability(self, features: Collection[str]) -> float:
+        score = self.bias + sum(self.weights.get(feature, 0.0) for feature in features)
+        return 1.0 / (1.0 + math.exp(-score))
+
+
+@lru_cache(maxsize=1)
+def place_model() -> PlaceModel:
+    with open(MODEL_PATH, encoding="utf-8") as handle:
+        data = json.load(handle)
+    return PlaceModel(data["weights"], data["bias"], data["threshold"])
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def place_mentions(sentence: Span) -> list[PlaceMention]:
+    """Every name of the sentence, in order: its entities (not dates or numbers), and runs of
+    capitalised proper nouns the tagger left outside any entity ("erupted in Taez")."""
+    found = [PlaceMention(entity) for entity in sentence.ents
+             if entity.label_ not in NOT_NAME_LABELS and entity.text[:1].isupper()
+             or entity.label_ in PLACE_LABELS]
+    taken = {token.i for mention in found for token in mention.span}
+    run: list[Token] = []
+    for token in [*sentence, None]:
+        if (token is not None and token.i not in taken and token.pos_ == "PROPN"
+                and token.text[:1].isupper()):
+            run.append(token)
+            continue
+        if run:
+            span = Span(sentence.doc, run[0].i, run[-1].i + 1, label=UNLABELLED)
+            found.append(PlaceMention(span))
+            run = []
+    found.sort(key=lambda mention: mention.span.start)
+    return [mention for mention in found if mention.text.strip()]
+
+
+# ---------------------------------------------------------------- features
+
+
+def _ancestors(token: Token) -> list[Token]:
+    chain = [token]
+    # spaCy makes a new Token object per access: compare positions, not identity.
+    while chain[-1].head.i != chain[-1].i and len(chain) < 64:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def dependency_path(trigger: Token, target: Token) -> tuple[list[str], list[str]]:
+    """Dependency labels going up from the trigger to the common ancestor, then down to target."""
+    up_chain = _ancestors(trigger)
+    down_chain = _ancestors(target)
+    down_ids = {token.i: position for position, token in enumerate(down_chain)}
+    for up_position, token in enumerate(up_chain):
+        if token.i in down_ids:
+            ups = [t.dep_ for t in up_chain[:up_position]]
+            downs = [t.dep_ for t in reversed(down_chain[: down_ids[token.i]])]
+            return ups, downs
+    return [t.dep_ for t in up_chain], [t.dep_ for t in reversed(down_chain)]
+
+
+def _clause_of(token: Token) -> Token:
+    for ancestor in _ancestors(token):
+        if ancestor.pos_ in ("VERB", "AUX") and ancestor.dep_ in CLAUSE_DEPS:
+            return ancestor
+    return _ancestors(token)[-1]
+
+
+def _governing_prep(root: Token) -> Token | None:
+    """The preposition over a place: "in [the city of] Nablus", "near Gao"."""
+    token = root
+    for _ in range(3):
+        head = token.head
+        if head.i == token.i:
+            return None
+        if head.dep_ in ("prep", "agent") or head.pos_ == "ADP":
+            return head
+        if token.dep_ not in ("pobj", "compound", "appos", "conj", "poss", "nmod", "amod"):
+            return None
+        token = head
+    return None
+
+
+def _distance_bucket(distance: int) -> str:
+    for limit in (1, 3, 6, 10, 20):
+        if distance <= limit:
+            return str(limit)
+    return "far"
+
+
+def _place_class(text: str, context: Collection[str]) -> str:
+    location = where.resolve_place(text, list(context))
+    if location is None:
+        return "unknown"
+    return location.feature_code or "unknown"
+
+
+def mention_features(sentence: Span, trigger: Token, mentions: Sequence[PlaceMention],
+                     rule_pick: Location | None, context: Collection[str] = ()
+                     ) -> list[list[str]]:
+    """The active features of each mention as the event's place."""
+    path_lengths = []
+    for mention in mentions:
+        ups, downs = dependency_path(trigger, mention.root)
+        path_lengths.append(len(ups) + len(downs))
+    distances = [_token_distance(trigger, mention.span) for mention in mentions]
+    classes = [_place_class(mention.text, context) for mention in mentions]
+    has_specific = any(c not in ("PCLI", "ADM1", "CONT") for c in classes)
+    trigger_clause = _clause_of(trigger)
+    rows = []
+    for position, mention in enumerate(mentions):
+        ups, downs = dependency_path(trigger, mention.root)
+        prep = _governing_prep(mention.root)
+        prep_word = prep.lower_ if prep is not None else "none"
+        place_class = classes[position]
+        gaz_known = bool(where.gazetteer().candidates(mention.text))
+        features = [
+            f"label={mention.span.label_}",
+            f"label_dep={mention.span.label_}|{mention.root.dep_}",
+            f"label_prep={mention.span.label_}|{prep_word}",
+            f"known={gaz_known}",
+            f"known_label={gaz_known}|{mention.span.label_}",
+            f"root_pos={mention.root.pos_}",
+            f"words={min(len(mention.span), 4)}",
+            f"class={place_class}",
+            f"prep={prep_word}",
+            f"prep_class={prep_word}|{place_class}",
+            f"dep={mention.root.dep_}",
+            f"head_lemma={mention.root.head.lemma_.lower()}",
+            f"path={'/'.join(ups[:3])}>{'/'.join(downs[:4])}",
+            f"path_down={'/'.join(downs[:3])}",
+            f"path_up={len(ups)}",
+            f"path_len={min(path_lengths[position], 8)}",
+            f"dist={_distance_bucket(distances[position])}",
+            f"side={'before' if mention.span.start < trigger.i else 'after'}",
+            f"same_clause={_clause_of(mention.root) == trigger_clause}",
+            f"in_trigger_subtree={trigger.left_edge.i <= mention.root.i <= trigger.right_edge.i}",
+            f"nearest_path={path_lengths[position] == min(path_lengths)}",
+            f"nearest_linear={distances[position] == min(distances)}",
+            f"count={min(len(mentions), 4)}",
+            f"first={position == 0}",
+            f"rule={_is_rule_pick(mention, rule_pick)}",
+            f"dateline_like={_looks_like_dateline(sentence, mention.span)}",
+        ]
+        features += _trigger_features(trigger, features)
+        if place_class in ("PCLI", "ADM1", "CONT") and has_specific:
+            features.append("broader_than_another")
+        if prep is not None:
+            features.append(f"prep_head={prep.head.lemma_.lower()}|{prep_word}")
+        rows.append(features)
+    return rows
+
+
+def _trigger_features(trigger: Token, features: list[str]) -> list[str]:
+    """The trigger word and its form, alone and with the mention's preposition and label: how
+    annotators place an event depends on the verb ("captured X" is the place, "captured in X")."""
+    values = dict(feature.split("=", 1) for feature in features if "=" in feature)
+    word, prep, label = trigger.lower_, values["prep"], values["label"]
+    return [
+        f"verb={word}", f"verb_prep={word}|{prep}", f"verb_label={word}|{label}",
+        f"trigger_tag={trigger.tag_}", f"trigger_dep={trigger.dep_}",
+        f"prep_path={prep}|{values['path_down']}", f"prep_side={prep}|{values['side']}",
+        f"class_clause={values['class']}|{values['same_clause']}",
+        f"rule_prep={values['rule']}|{prep}", f"nearest_prep={values['nearest_path']}|{prep}",
+        f"known_prep={values['known']}|{prep}|{values['side']}",
+        f"dist_side={values['dist']}|{values['side']}",
+        f"subtree_prep={values['in_trigger_subtree']}|{prep}",
+    ]
+
+
+def _token_distance(trigger: Token, span: Span) -> int:
+    if span.start <= trigger.i < span.end:
+        return 0
+    return span.start - trigger.i if span.start > trigger.i else trigger.i - span.end + 1
+
+
+def _is_rule_pick(mention: PlaceMention, rule_pick: Location | None) -> bool:
+    if rule_pick is None:
+        return False
+    extracted = where.normalize_name(rule_pick.extracted_place)
+    mention_key = where.normalize_name(mention.text)
+    return bool(extracted) and (extracted in mention_key or mention_key in extracted)
+
+
+def _looks_like_dateline(sentence: Span, span: Span) -> bool:
+    """"KABUL, Afghanistan (AP) --" at the start of a story: where it was filed."""
+    if span.start - sentence.start > 1:
+        return False
+    following = [token.text for token in sentence.doc[span.end : min(span.end + 6,
+                                                                     sentence.end)]]
+    return any(word in DASHES or word == "(" for word in following) and span.text.isupper()
+
+
+# ---------------------------------------------------------------- the choice
+
+
+def choose_mention(sentence: Span, trigger: Token, context: Collection[str] = (),
+                   exclude: Collection[int] = (), parties: Collection[str] = (),
+                   party_names: Collection[str] = ()) -> PlaceMention | None:
+    """The mention the model deems the event's place, or None when no mention clears the bar.
+
+    Mentions over `exclude` tokens are never the place; nor is one that names a party
+    (`party_names`, "Kamikawa" the minister) unless it is a place the gazetteer knows."""
+    mentions = [m for m in place_mentions(sentence)
+                if not any(token.i in exclude for token in m.span)
+                and (m.text not in party_names or toponyms.resolve_in_context(m.text, (), (),
+                                                                              towns=False))]
+    if not mentions:
+        return None
+    rule_pick = where.locate_event(sentence, trigger, list(context), frozenset(exclude),
+                                   frozenset(parties))
+    model = place_model()
+    rows = mention_features(sentence, trigger, mentions, rule_pick, context)
+    scored = [(model.probability(row), mention) for row, mention in zip(rows, mentions,
+                                                                        strict=True)]
+    best_probability, best = max(scored, key=lambda item: item[0])
+    return best if best_probability >= model.threshold else None
+
+
+def event_place(sentence: Span, trigger: Token, context: Sequence[str] = (),
+                exclude: Collection[int] = (), parties: Collection[str] = (),
+                party_names: Collection[str] = ()) -> Location | None:
+    """The event's place, resolved in context; a name the gazetteer cannot place is kept with
+    geonameid null rather than replaced by a wrong place."""
+    mention = choose_mention(sentence, trigger, context, exclude, parties, party_names)
+    if mention is None:
+        return None
+    hints = toponyms.countries_named(sentence.text)
+    qualifiers = toponyms.qualifier_after(sentence.text, mention.text)
+    # A party's name ("Kamikawa" the minister) or a person's is a place only as a city's name.
+    towns = ((mention.span.label_ in PLACE_LABELS or mention.span.label_ == UNLABELLED)
+             and mention.text not in party_names)
+    location = toponyms.resolve_in_context(mention.text, hints, [*context, *parties],
+                                           qualifiers, towns=towns)
+    return location or Location(extracted_place=mention.text)

@@ -1,0 +1,57 @@
+"""Which of a sentence's places is the event's: the learned choice on sentences written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord import place_choice
+from accord.nlp import load_pipeline
+from accord.where import normalize_name
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def _place(nlp, text: str, trigger: str, context=()):
+    doc = nlp(text)
+    token = next(token for token in doc if token.text == trigger)
+    return place_choice.event_place(token.sent, token, context)
+
+
+def test_the_verbs_own_place_wins_over_the_place_of_whoever_reports_it(nlp):
+    location = _place(nlp, "Police in Nairobi said gunmen attacked a church in Mombasa on Sunday.",
+                      "attacked")
+    assert location is not None and location.resolved_place == "Mombasa"
+
+
+def test_a_sentence_without_a_place_gives_none(nlp):
+    assert _place(nlp, "At least 22 militants were killed in the clashes, officials said.",
+                  "killed") is None
+
+
+def test_a_place_no_gazetteer_knows_is_kept_with_geonameid_null(nlp):
+    location = _place(nlp, "Gunmen attacked the village of Kafr Bitna Gharbi in Syria on Monday.",
+                      "attacked", ["SYR"])
+    assert location is not None
+    assert "Kafr Bitna Gharbi" in location.extracted_place
+    assert location.geonameid is None
+
+
+def test_multiword_place_is_resolved_whole_in_its_country(nlp):
+    location = _place(nlp, "Turkish-backed fighters shelled Tell Abyad on the Syrian border.",
+                      "shelled")
+    assert location is not None and location.country_code == "SYR"
+    assert "abya" in normalize_name(location.resolved_place or "")
+
+
+def test_model_is_a_small_file_loaded_once():
+    assert place_choice.place_model() is place_choice.place_model()
+    assert place_choice.MODEL_PATH.stat().st_size < 400_000
+
+
+def test_a_person_named_like_a_village_is_not_made_that_village(nlp):
+    location = _place(nlp, "Tokayev asked Kamikawa to convey his greetings to Japanese Prime "
+                      "Minister Fumio Kishida.", "asked", ["KAZ", "JPN"])
+    assert location is None or location.resolved_place != "Uetake"
