@@ -28,6 +28,12 @@ Kamikawa said.
 
 The two countries, as neighbors of Afghanistan, should strengthen cooperation against \
 terrorism, she said.
+
+Kamikawa congratulated Kazakhstan on the 33rd anniversary of its independence.
+
+The two countries, as close neighbors of Afghanistan, should further raise the level of \
+border security cooperation to keep the turmoil in Afghanistan from spreading to Central \
+Asia, Kamikawa said.
 """
 
 
@@ -90,6 +96,15 @@ def test_mentioned_third_states_and_the_agency_never_act(events):
         involved = codes(event["actor"]) | codes(event["recipient"])
         assert not involved & {"AFG", "UZB"}, event
         assert all("Xinhua" not in p["entity_text"] for p in event["actor"] + event["recipient"])
+
+
+def test_an_ordinal_before_a_noun_is_not_a_day_and_no_party_is_a_date(events):
+    congratulation = find(events, "SUPPORT", {"JPN"}, {"KAZ"})
+    assert all(event["date"] == "2024-05-16" for event in events), [e["date"] for e in events]
+    assert congratulation["date"] == "2024-05-16"
+    unknown = [p["entity_text"] for e in events for p in e["actor"] + e["recipient"]
+               if p["code"] is None]
+    assert not any("Thursday" in text or "Kazakhstan" in text for text in unknown), unknown
 
 
 def test_every_event_carries_evidence_offsets_and_confidence(events):

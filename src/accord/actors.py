@@ -42,6 +42,8 @@ HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "madam", "si
 # Dependants that carry another phrase, not more words about this one.
 DETACHED_DEPS = {"conj", "cc", "relcl", "acl", "advcl", "appos", "punct", "prep", "case"}
 PHRASE_PREPS = {"of"}
+# Dependencies of a word that only qualifies another noun ("border security cooperation").
+MODIFIER_DEPS = {"compound", "amod", "nmod"}
 # The longest name in the tables, in tokens ("The Democratic People's Republic of Korea").
 MAX_NAME_TOKENS = 9
 # Unknown places (GPE, LOC, FAC) are where things happen, not who acts.
@@ -333,6 +335,21 @@ def _resolve_tokens(tokens: list[Token], head: Token, memory: ArticleMemory,
     return [actor] if actor else []
 
 
+def _a_thing_titles_only_modify(head: Token, named: set[int], title_hits: list,
+                                person: str | None) -> bool:
+    """A common noun that is neither a name nor a title, whose group words only modify other
+    nouns ("the level of border security cooperation", "police reform"), names a thing;
+    "thousands of protesters" names the protesters."""
+    if person or head.pos_ != "NOUN" or head.i in named or head.lower_ in STATE_STAND_INS:
+        return False
+    if not title_hits or any(head.i in indices for _, _, indices in title_hits):
+        return False
+    if head.lower_ in titles() or head.lemma_.lower() in titles():
+        return False
+    doc = head.doc
+    return all(doc[i].dep_ in MODIFIER_DEPS for _, _, indices in title_hits for i in indices)
+
+
 def _officials_of_several(tokens: list[Token], head: Token) -> list[Actor] | None:
     """'the presidents of China and Kyrgyzstan': one official of each state."""
     title = titles().get(head.lower_) or titles().get(head.lemma_.lower())
@@ -413,6 +430,8 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     if not title_hits and not person and head.pos_ == "NOUN" and head.i not in named and (
             head.lower_ not in STATE_STAND_INS):
         return None  # "20 million U.S. dollars", "Chinese investment": a thing, not an actor
+    if _a_thing_titles_only_modify(head, named, title_hits, person):
+        return None  # "the level of border security cooperation": a thing, not the security forces
     code, sector = _code_and_sector(names, title_hits)
     if sector is None and _people_of_a_state(names, tokens, head):
         sector = "CVL"

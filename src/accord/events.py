@@ -52,6 +52,8 @@ OPEN_WEIGHT = 0.5
 # Words that stand for a party without naming it; a syntax party is a noun phrase that says who.
 EMPTY_PARTY_WORDS = {"it", "this", "that", "they", "them", "which", "who", "what", "one", "some",
                      "all", "both", "others", "there", "here"}
+# Entity labels of words that never act: "on Thursday", "30 percent".
+NON_PARTY_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"}
 
 
 @dataclass
@@ -276,6 +278,8 @@ def syntax_party(head: Token | None) -> Mention | None:
     subject or object of a clause still says who did what to whom ("opposition lawmakers")."""
     if head is None or head.pos_ not in PARTY_POS or head.lower_ in EMPTY_PARTY_WORDS:
         return None
+    if head.ent_type_ in NON_PARTY_ENTS:
+        return None
     if head.pos_ == "NOUN" and match_trigger(head) is not None:
         return None  # "held talks", "voiced support": the noun is the act, not a party
     tokens = phrase_tokens(head)
@@ -301,8 +305,16 @@ def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
         others = [a for a in others if a.code is not None or a.name]
         if others:
             return Mention(others, mention.tokens)
-    # No table knows any of them: the nearest noun phrase is the other party, code null.
-    return _first_syntax_party([h for h in heads if h.dep_ not in {"attr", "oprd"}])
+    # No table knows any of them: the nearest noun phrase is the other party, code null. A head
+    # the tables do know (the actor itself, "Kyrgyzstan is committed") is never a party of
+    # unknown code.
+    unknown = [h for h in heads if h.dep_ not in {"attr", "oprd"} and not _names_a_code(h, memory)]
+    return _first_syntax_party(unknown)
+
+
+def _names_a_code(head: Token, memory: ArticleMemory) -> bool:
+    mention = resolve_group(head, memory)
+    return mention is not None and any(actor.code for actor in mention.actors)
 
 
 # ---------------------------------------------------------------- modality

@@ -322,7 +322,11 @@ _PHRASES: list[tuple[str, Handler]] = [
      r"|the\s+night\s+before)\b", _offset(1)),
     (r"\b(?:the\s+previous\s+day|a\s+day\s+(?:earlier|before))\b", _offset(1)),
     (rf"\b(?P<count>{_COUNT})\s+(?P<unit>days?|weeks?)\s+(?:earlier|before)\b", _earlier),
-    (r"\bon\s+the\s+(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?-i:[A-Z]))",
+    # "on the 12th" is a day only where the ordinal ends the phrase: before a noun it is an
+    # adjective ("on the 30th anniversary", "on the 5th floor").
+    (r"\bon\s+the\s+(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?-i:[A-Z]))"
+     r"(?=\s*(?:$|[.,;:!?)\"'\u2019\u201d-]|(?:and|or|but|when|after|before|at|in|of|to|with|as"
+     r"|while|during|from|by|for|this|last|next|that|amid|despite|until)\b))",
      _day_of_month),
     (
         r"\b(?:(?:earlier\s+)?today|tonight|this\s+(?:morning|afternoon|evening)"
