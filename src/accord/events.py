@@ -296,10 +296,13 @@ def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
     actor_codes = {actor.code for actor in actors}
     avoid: set = actor_codes | {actor.key() for actor in actors}
     heads = ([passive_subject] if passive_subject is not None else []) + _recipient_heads(verb)
+    named_heads: set[int] = set()
     for head in heads:
         mention = resolve_group(head, memory, avoid=avoid)
         if not mention:
             continue
+        if any(actor.code for actor in mention.actors):
+            named_heads.add(head.i)
         others = [a for a in mention.actors if a.code is None or a.code not in actor_codes
                   or a.sector != next((x.sector for x in actors if x.code == a.code), None)]
         others = [a for a in others if a.code is not None or a.name]
@@ -308,13 +311,8 @@ def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
     # No table knows any of them: the nearest noun phrase is the other party, code null. A head
     # the tables do know (the actor itself, "Kyrgyzstan is committed") is never a party of
     # unknown code.
-    unknown = [h for h in heads if h.dep_ not in {"attr", "oprd"} and not _names_a_code(h, memory)]
+    unknown = [h for h in heads if h.dep_ not in {"attr", "oprd"} and h.i not in named_heads]
     return _first_syntax_party(unknown)
-
-
-def _names_a_code(head: Token, memory: ArticleMemory) -> bool:
-    mention = resolve_group(head, memory)
-    return mention is not None and any(actor.code for actor in mention.actors)
 
 
 # ---------------------------------------------------------------- modality
