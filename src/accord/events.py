@@ -23,7 +23,7 @@ from accord.actors import (
     resolve_parts,
     resolve_phrase,
 )
-from accord.knowledge import TriggerPattern, context_keywords, trigger_patterns
+from accord.knowledge import TriggerPattern, context_keywords, titles, trigger_patterns
 from accord.model import Actor
 
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
@@ -54,6 +54,13 @@ EMPTY_PARTY_WORDS = {"it", "this", "that", "they", "them", "which", "who", "what
                      "all", "both", "others", "there", "here"}
 # Entity labels of words that never act: "on Thursday", "30 percent".
 NON_PARTY_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"}
+# Endings of abstract nouns: "opposes interference", "the politicization of ..." name no one who
+# acts or is acted on. Nouns with these endings that name groups are listed in titles.tsv or
+# agents.tsv (delegation, administration, opposition, authorities) and are checked first.
+ABSTRACT_ENDINGS = ("tion", "sion", "ment", "ity", "ism", "ence", "ance", "ship", "ness")
+# Plural abstracts without those endings that news puts where a party would stand.
+ABSTRACT_NOUNS = {"tie", "relation", "issue", "affair", "matter", "effort", "measure", "policy",
+                  "interest", "situation", "idea", "step"}
 
 
 @dataclass
@@ -287,6 +294,17 @@ def syntax_party(head: Token | None) -> Mention | None:
     return Mention([Actor(code=None, entity_text=text)], {t.i for t in tokens}) if text else None
 
 
+def is_abstract(head: Token) -> bool:
+    """A common noun that names a state of affairs, not someone: "bilateral ties",
+    "interference". Group nouns the tables know ("the delegation") are never abstract."""
+    if head.pos_ != "NOUN" or head.ent_type_:
+        return False
+    lemma = head.lemma_.lower()
+    if lemma in titles() or head.lower_ in titles():
+        return False
+    return lemma in ABSTRACT_NOUNS or lemma.endswith(ABSTRACT_ENDINGS)
+
+
 def _first_syntax_party(heads: list[Token]) -> Mention | None:
     return next(filter(None, (syntax_party(head) for head in heads)), None)
 
@@ -311,7 +329,10 @@ def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
     # No table knows any of them: the nearest noun phrase is the other party, code null. A head
     # the tables do know (the actor itself, "Kyrgyzstan is committed") is never a party of
     # unknown code.
-    unknown = [h for h in heads if h.dep_ not in {"attr", "oprd"} and h.i not in named_heads]
+    # An abstract object ("opposes interference") is what the act is about, not who it is done
+    # to; the subject side keeps any noun ("the donor agency froze funding").
+    unknown = [h for h in heads if h.dep_ not in {"attr", "oprd"} and h.i not in named_heads
+               and not is_abstract(h)]
     return _first_syntax_party(unknown)
 
 
