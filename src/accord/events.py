@@ -85,6 +85,9 @@ class Candidate:
     confidence: float = 0.0
     # The sentence's main event, as the event-type model decided (set by `classify.rescore`).
     primary: bool = False
+    # A statement verb kept as an open clause: a fallback carrier of the sentence's event that
+    # the type model's features leave out.
+    statement: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -695,6 +698,7 @@ def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
                 # sentence's features still come from the act it reports.
                 candidates[-1].pattern = replace(candidates[-1].pattern,
                                                  weight=STATEMENT_WEIGHT)
+                candidates[-1].statement = True
     if not typed:
         for token in sent:
             pattern = match_trigger(token) if token.pos_ in {"NOUN", "PROPN"} else None
