@@ -412,7 +412,9 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     title_hits = _titles_in([token for token in tokens if token.i not in named])
     if any(entry.kind == "media" for entry, _ in names):
         if not title_hits:
-            return None  # "Xinhua reported": the medium is the source, not an actor
+            # "Xinhua reported", "told Reuters": the medium is the source, not an actor;
+            # "Al Jazeera defied the ban": the medium acts (JRN, manual sector note 4).
+            return None if cited_as_source(head) else _medium_actor(names, tokens)
         # "a BBC reporter": a journalist of the medium's home state.
         names = [(_media_staff(entry), indices) if entry.kind == "media" else (entry, indices)
                  for entry, indices in names]
@@ -519,6 +521,33 @@ def _state_named(text: str) -> str | None:
         return entry.code
     found = resolve_place(text)
     return found.country_code if found and found.country_code in state_codes() else None
+
+
+# Verbs whose subject, object or agent is where the words come from, not who acts.
+REPORTING_LEMMAS = {"say", "report", "tell", "quote", "cite", "write", "add", "claim", "state",
+                    "announce", "broadcast", "publish", "air", "show", "carry", "reveal",
+                    "describe", "comment"}
+
+
+def cited_as_source(head: Token) -> bool:
+    """'Xinhua said', 'told Reuters', 'quoted by TASS', 'according to IRNA', 'in an interview
+    with CNN': the phrase names where a report comes from."""
+    governor = head.head
+    if head.dep_ in {"nsubj", "nsubjpass", "dobj", "dative"}:
+        return governor.lemma_.lower() in REPORTING_LEMMAS
+    if head.dep_ != "pobj":
+        return False
+    outer = governor.head
+    return (governor.lower_ == "to" and outer.lower_ == "according") or (
+        governor.lower_ == "by" and outer.lemma_.lower() in REPORTING_LEMMAS) or (
+        governor.lower_ == "with" and outer.lemma_.lower() == "interview")
+
+
+def _medium_actor(names: list[tuple[NameEntry, set[int]]], tokens: list[Token]) -> Actor:
+    """A medium acting in its own right; its country is never remembered as the story's."""
+    entry = next(entry for entry, _ in reversed(names) if entry.kind == "media")
+    code = entry.code if entry.code in state_codes() else None
+    return Actor(code=code, sector="JRN", entity_text=_span_text(tokens))
 
 
 def _media_staff(entry: NameEntry) -> NameEntry:

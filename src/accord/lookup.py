@@ -23,8 +23,9 @@ from accord.nlp import parse
 from accord.offices import holders_named, resolve_person
 from accord.pipeline import article_setting
 
-# The phrase is the subject of a plain reporting verb: the commonest frame in news.
-TEMPLATE = "{phrase} said on Monday."
+# The phrase is the subject of a plain act. Not a reporting verb: "Xinhua said" cites a source,
+# while the look-up asks what the phrase is as an actor.
+TEMPLATE = "{phrase} criticised the decision on Monday."
 
 
 def read_batch(lines: Iterable[str]) -> Iterator[tuple[str, date | None]]:
