@@ -120,7 +120,7 @@ def test_organisations_use_known_codes_sectors_and_kinds() -> None:
         assert not row["sector"] or row["sector"] in SECTORS, row["name"]
         assert not row["country"] or row["country"] in country_codes, row["name"]
         assert row["kind"] in {"igo", "ngo", "militant", "agency", "party", "company",
-                               "university"}, row["name"]
+                               "university", "church", "union"}, row["name"]
         if row["code"] in country_codes:
             assert row["country"] == row["code"], f"{row['name']}: state code without country"
 
