@@ -26,6 +26,15 @@ from accord.knowledge import (
 )
 from accord.model import Actor
 from accord.offices import ROLE, monarch_named, people_named, resolve_person
+from accord.phrase_rules import (
+    OFFICIAL_SECTORS,
+    is_kin,
+    multinational,
+    ousted_before,
+    patron_only,
+    specialised_sector,
+    stands_for_organisation,
+)
 from accord.where import resolve_place
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -60,6 +69,9 @@ class ArticleMemory:
     last_speaker: Actor | None = None
     last_pair: list[Actor] = field(default_factory=list)
     countries_seen: list[str] = field(default_factory=list)
+    # States seen acting (not only as a place or topic), for group nouns with no state of
+    # their own.
+    countries_acting: list[str] = field(default_factory=list)
     plural_referents: list[list[Actor]] = field(default_factory=list)
 
     def remember_plural(self, actors: list[Actor]) -> None:
@@ -77,14 +89,18 @@ class ArticleMemory:
             if known is None or known.code is None or key == actor.name:
                 self.people[key] = actor
 
-    def remember_country(self, code: str | None) -> None:
-        if code in state_codes():
-            if code in self.countries_seen:
-                self.countries_seen.remove(code)
-            self.countries_seen.append(code)
+    def remember_country(self, code: str | None, acting: bool = True) -> None:
+        if code not in state_codes():
+            return
+        for seen in (self.countries_seen, self.countries_acting) if acting else (
+                self.countries_seen,):
+            if code in seen:
+                seen.remove(code)
+            seen.append(code)
 
-    def recent_countries(self, exclude: set[str | None]) -> list[str]:
-        return [code for code in reversed(self.countries_seen) if code not in exclude]
+    def recent_countries(self, exclude: set[str | None], acting: bool = False) -> list[str]:
+        seen = self.countries_acting if acting else self.countries_seen
+        return [code for code in reversed(seen) if code not in exclude]
 
 
 @dataclass
@@ -188,8 +204,10 @@ def _titles_in(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
         start = tokens[position]
         # "former Foreign Minister X", "a former MI6 officer": the word may sit before a name.
         earlier = [token.lower_ for token in tokens[:position]]
-        if (start.i > 0 and start.doc[start.i - 1].lower_ in FORMER_WORDS) or (
-                set(earlier) & FORMER_WORDS):
+        former = (start.i > 0 and start.doc[start.i - 1].lower_ in FORMER_WORDS) or (
+            set(earlier) & FORMER_WORDS)
+        # "a retired US general", "the ousted president": only an official can be ousted.
+        if former or (ousted_before(tokens, position) and title.sector in OFFICIAL_SECTORS):
             title, office = Title("ELI", f"former {office}", title.kind), f"former {office}"
         found.append((title, office, {token.i for token in tokens[position : position + size]}))
         position += size
@@ -211,10 +229,15 @@ def _title_at(tokens: list[Token], position: int,
             continue
         text = _joined(window)
         title = table.get(text.lower()) or (
-            table.get(window[0].lemma_.lower()) if size == 1 else None)
+            table.get(window[0].lemma_.lower()) if size == 1 else table.get(_lemma_text(window)))
         if title:
             return title, title.office or text, size
     return None
+
+
+def _lemma_text(window: list[Token]) -> str:
+    """'opposition figures' -> 'opposition figure': a plural title the table has singular."""
+    return (_joined(window[:-1]) + window[-2].whitespace_ + window[-1].lemma_).lower()
 
 
 def _joined(tokens: list[Token]) -> str:
@@ -409,6 +432,9 @@ def resolve_parts(parts: list[list[Token]], memory: ArticleMemory, avoid: set) -
 def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> Actor | None:
     names = _name_entries(tokens)
     named = set().union(*(indices for _, indices in names))
+    # "Iran-backed militias", "pro-Russian rebels": the patron is not the group's state.
+    names = [(entry, indices) for entry, indices in names
+             if entry.kind not in STATE_KINDS or not patron_only(indices, tokens)]
     title_hits = _titles_in([token for token in tokens if token.i not in named])
     if any(entry.kind == "media" for entry, _ in names):
         if not title_hits:
@@ -429,6 +455,10 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         return None
     if not names and not title_hits and known:
         return _copy(known, text)
+    if not title_hits and not person and head.pos_ == "NOUN":
+        member = _organisation_people(names, head, text)
+        if member:
+            return member  # "the M23 movement", "OSCE monitors", "the head of the IMF"
     if not title_hits and not person and head.pos_ == "NOUN" and head.i not in named and (
             head.lower_ not in STATE_STAND_INS):
         return None  # "20 million U.S. dollars", "Chinese investment": a thing, not an actor
@@ -437,15 +467,21 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     code, sector = _code_and_sector(names, title_hits)
     if sector is None and _people_of_a_state(names, tokens, head):
         sector = "CVL"
+    if is_kin(head) and sector in OFFICIAL_SECTORS and not any(
+            head.i in indices for _, _, indices in title_hits):
+        sector = "ELI"  # "the daughter of Uzbekistan's president": an official's family
     office = " and ".join(off for title, off, _ in title_hits if title.kind == "person") or None
     if known and code in (None, known.code):
         code, sector, office = known.code, sector or known.sector, office or known.office
     elif person and not known:
         code, sector, office = _office_holder(person, memory.on, code, sector, office, title_hits)
+    if code is None and sector == "BUS" and multinational(tokens):
+        code = "MNC"  # "foreign oil companies": unnamed firms of no one state
     if code is None and title_hits and not person:
         # "gunmen in Karachi", "residents of Mosul": the place the phrase names; otherwise
         # "police", "protesters" are domestic actors of the state the story is about just now.
-        recent = memory.recent_countries(set())
+        # A state only mentioned as a place or topic ("the chaos in Afghanistan") is not theirs.
+        recent = memory.recent_countries(set(), acting=True)
         code = _state_of_place(head) or (recent[0] if recent else memory.home_country)
     if code is None and not title_hits and head.ent_type_ not in NAMED_ENTITY_LABELS:
         return None
@@ -456,8 +492,52 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         memory.remember_person(actor)
     if not person and title_hits and title_hits[-1][0].kind == "group" and head.tag_ == "NNS":
         memory.remember_plural([actor])
-    memory.remember_country(code)
+    memory.remember_country(code, acting=not _only_mentioned(head))
     return actor
+
+
+STATE_KINDS = {"country", "adjective"}
+# Prepositions whose object is a place or a topic: a state there is mentioned, not acting.
+MENTION_PREPS = {"in", "on", "about", "of", "from", "at", "into", "across", "within", "toward",
+                 "towards", "over", "near", "around", "throughout", "inside", "outside", "to",
+                 "regarding", "concerning"}
+
+
+def _only_mentioned(head: Token) -> bool:
+    """'the chaos in Afghanistan', 'neighbours of Afghanistan': the phrase is a prepositional
+    object, so its state is where or what something is about, not who acts."""
+    return head.dep_ == "pobj" and head.head.lower_ in MENTION_PREPS
+
+
+def _organisation_people(names: list[tuple[NameEntry, set[int]]], head: Token,
+                         text: str) -> Actor | None:
+    """A generic noun after an organisation's name: the organisation itself, its people, or its
+    head (the executive, GOV, unless the organisation has a sector of its own)."""
+    organisations = [(entry, indices) for entry, indices in names if entry.kind == "organisation"]
+    if not organisations:
+        return None
+    entry, indices = organisations[-1]
+    relation = stands_for_organisation(head, indices)
+    if relation is None:
+        return None
+    sector = entry.sector or ("GOV" if relation == "head" else None)
+    return Actor(code=entry.code, sector=sector, entity_text=text)
+
+
+def _national_branch(names: list[tuple[NameEntry, set[int]]]) -> str | None:
+    """'the Turkish Red Crescent', 'Belarus's KGB', 'Peru's Congress': a state written just
+    before an international NGO or another state's body names the national one."""
+    if len(names) < 2:
+        return None
+    (state, state_indices), (body, body_indices) = names[-2], names[-1]
+    if state.kind not in STATE_KINDS or state.code not in state_codes():
+        return None
+    if body.kind != "organisation" or body.code == state.code:
+        return None
+    if body.code != "NGO" and body.code not in state_codes():
+        return None
+    gap = min(body_indices) - max(state_indices)
+    return state.code if gap == 1 or (gap == 2 and body.code in state_codes()) else None
 
 
 def _people_of_a_state(names: list[tuple[NameEntry, set[int]]], tokens: list[Token],
@@ -507,6 +587,12 @@ def _state_of_place(head: Token) -> str | None:
             continue
         for place in (child for child in prep.children if child.dep_ == "pobj"):
             if place.pos_ != "PROPN" and place.ent_type_ not in PLACE_LABELS:
+                # "in Cameroon's English-speaking regions", "in the Afghan province"
+                owners = [c for c in place.children if c.dep_ in {"poss", "amod", "compound"}
+                          and (c.pos_ == "PROPN" or c.ent_type_ in PLACE_LABELS | {"NORP"})]
+                code = next(filter(None, (_state_named(o.text) for o in owners)), None)
+                if code:
+                    return code
                 continue
             words = [t for t in place.subtree if t.pos_ == "PROPN" or t.ent_type_ in PLACE_LABELS]
             code = _state_named(_span_text(words) if words else place.text)
@@ -581,11 +667,11 @@ def _code_and_sector(names: list[tuple[NameEntry, set[int]]],
     if names:
         # The name nearest the head of an English noun phrase is the last one.
         entry = names[-1][0]
-        code, sector = entry.code, entry.sector
+        code, sector = _national_branch(names) or entry.code, entry.sector
     if title_hits:
-        last = title_hits[-1][0]
+        last = specialised_sector([title.sector for title, _, _ in title_hits])
         # "a former MI6 officer": having left the service outranks the service's own sector.
-        sector = last.sector if sector in (None, "GOV") or last.sector == "ELI" else sector
+        sector = last if sector in (None, "GOV") or last == "ELI" else sector
     return code, sector
 
 
