@@ -394,14 +394,16 @@ def coordinated_parts(head: Token) -> list[list[Token]] | None:
     the coordination inside a name ('Chinese President Xi Jinping and Kyrgyz President Sadyr
     Japarov' parsed as one phrase). None when the phrase is not coordinated."""
     tokens = [t for t in head.subtree if not _under_clause_or_pp(t, head)]
-    if not any(t.lower_ == "and" and t.dep_ == "cc" for t in tokens):
+    if not any(t.lower_ == "and" and t.dep_ == "cc" and t.ent_iob_ != "I" for t in tokens):
         return None
     parts: list[list[Token]] = [[]]
     for token in tokens:
-        if (token.dep_ == "cc" and token.lower_ == "and") or (
-                token.text == "," and token.dep_ == "punct"):
+        # "the Food and Agriculture Organization": a word inside a name never splits it.
+        inside_name = token.ent_iob_ == "I"
+        if not inside_name and ((token.dep_ == "cc" and token.lower_ == "and") or (
+                token.text == "," and token.dep_ == "punct")):
             parts.append([])
-        elif token.dep_ != "cc":
+        elif token.dep_ != "cc" or inside_name:
             parts[-1].append(token)
     parts = [part for part in parts if any(t.pos_ in {"PROPN", "NOUN"} for t in part)]
     return parts if len(parts) >= 2 else None
@@ -447,6 +449,9 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     taken = named.union(*(indices for _, _, indices in title_hits))
     person = _person_name(tokens, taken, head, memory.people)
     person, title_hits = _titled_name(person, title_hits, tokens, memory.on)
+    if person and person not in memory.people and not people_named(person) and (
+            _state_named(person)):
+        person = None  # "the governor of Lagos State": a place, not a name
     if person and title_hits and head.tag_ == "NNS" and head.i in title_hits[-1][2]:
         person = None  # "Tuareg rebels": a plural group noun is the actor, not a person
     text = _span_text(tokens)

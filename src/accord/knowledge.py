@@ -116,15 +116,19 @@ class Title:
 def _country_entries() -> Iterator[tuple[str, NameEntry]]:
     for row in read_table("countries.tsv"):
         code, name = row["code"], row["name"]
+        seats = {}
+        for seat in split_values(row["seats"]):
+            seat_name, _, sector = seat.partition(":")
+            seats[seat_name] = NameEntry(code, sector or "GOV", "seat", name)
+        # A seat that repeats the state's own name gives the sector the state acts through
+        # when it is not GOV: "the Vatican", "the Holy See" act as a church (REL).
         for alias in [name, *split_values(row["aliases"])]:
-            yield alias, NameEntry(code, None, "country", name)
+            yield alias, seats.pop(alias, NameEntry(code, None, "country", name))
         for adjective in split_values(row["adjectives"]):
             yield adjective, NameEntry(code, None, "adjective", name)
         for capital in split_values(row["capitals"]):
-            yield capital, NameEntry(code, "GOV", "capital", name)
-        for seat in split_values(row["seats"]):
-            seat_name, _, sector = seat.partition(":")
-            yield seat_name, NameEntry(code, sector or "GOV", "seat", name)
+            yield capital, seats.pop(capital, NameEntry(code, "GOV", "capital", name))
+        yield from seats.items()
 
 
 def _organisation_entries() -> Iterator[tuple[str, NameEntry]]:
