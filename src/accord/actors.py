@@ -28,12 +28,18 @@ from accord.model import Actor
 from accord.offices import ROLE, monarch_named, people_named, resolve_person
 from accord.phrase_rules import (
     OFFICIAL_SECTORS,
+    STATE_KINDS,
+    cited_as_source,
     is_kin,
+    is_vehicle,
+    medium_actor,
     multinational,
+    national_branch,
+    only_mentioned,
+    organisation_people,
     ousted_before,
     patron_only,
     specialised_sector,
-    stands_for_organisation,
 )
 from accord.where import resolve_place
 
@@ -46,7 +52,7 @@ FORMER_WORDS = {"former", "ex", "ex-", "then", "late"}
 # A noun that, with a state's name or adjective, stands for its government ("the Chinese side").
 STATE_STAND_INS = {"side"}
 NAME_PARTICLES = {"bin", "bint", "ibn", "al", "el", "de", "da", "do", "dos", "du", "van", "von",
-                  "der", "den", "la", "le", "ould", "ben", "y"}
+                  "der", "den", "la", "le", "ould", "ben", "y", "arap"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "madam", "sir"}
 # Dependants that carry another phrase, not more words about this one.
 DETACHED_DEPS = {"conj", "cc", "relcl", "acl", "advcl", "appos", "punct", "prep", "case"}
@@ -365,6 +371,8 @@ def _a_thing_titles_only_modify(head: Token, named: set[int], title_hits: list,
     "thousands of protesters" names the protesters."""
     if person or head.pos_ != "NOUN" or head.i in named or head.lower_ in STATE_STAND_INS:
         return False
+    if is_vehicle(head):
+        return False  # "Chinese coast guard vessels": the service acts through its vessels
     if not title_hits or any(head.i in indices for _, _, indices in title_hits):
         return False
     if head.lower_ in titles() or head.lemma_.lower() in titles():
@@ -442,7 +450,7 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         if not title_hits:
             # "Xinhua reported", "told Reuters": the medium is the source, not an actor;
             # "Al Jazeera defied the ban": the medium acts (JRN, manual sector note 4).
-            return None if cited_as_source(head) else _medium_actor(names, tokens)
+            return None if cited_as_source(head) else medium_actor(names, _span_text(tokens))
         # "a BBC reporter": a journalist of the medium's home state.
         names = [(_media_staff(entry), indices) if entry.kind == "media" else (entry, indices)
                  for entry, indices in names]
@@ -461,7 +469,7 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     if not names and not title_hits and known:
         return _copy(known, text)
     if not title_hits and not person and head.pos_ == "NOUN":
-        member = _organisation_people(names, head, text)
+        member = organisation_people(names, head, text)
         if member:
             return member  # "the M23 movement", "OSCE monitors", "the head of the IMF"
     if not title_hits and not person and head.pos_ == "NOUN" and head.i not in named and (
@@ -497,52 +505,8 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         memory.remember_person(actor)
     if not person and title_hits and title_hits[-1][0].kind == "group" and head.tag_ == "NNS":
         memory.remember_plural([actor])
-    memory.remember_country(code, acting=not _only_mentioned(head))
+    memory.remember_country(code, acting=not only_mentioned(head))
     return actor
-
-
-STATE_KINDS = {"country", "adjective"}
-# Prepositions whose object is a place or a topic: a state there is mentioned, not acting.
-MENTION_PREPS = {"in", "on", "about", "of", "from", "at", "into", "across", "within", "toward",
-                 "towards", "over", "near", "around", "throughout", "inside", "outside", "to",
-                 "regarding", "concerning"}
-
-
-def _only_mentioned(head: Token) -> bool:
-    """'the chaos in Afghanistan', 'neighbours of Afghanistan': the phrase is a prepositional
-    object, so its state is where or what something is about, not who acts."""
-    return head.dep_ == "pobj" and head.head.lower_ in MENTION_PREPS
-
-
-def _organisation_people(names: list[tuple[NameEntry, set[int]]], head: Token,
-                         text: str) -> Actor | None:
-    """A generic noun after an organisation's name: the organisation itself, its people, or its
-    head (the executive, GOV, unless the organisation has a sector of its own)."""
-    organisations = [(entry, indices) for entry, indices in names if entry.kind == "organisation"]
-    if not organisations:
-        return None
-    entry, indices = organisations[-1]
-    relation = stands_for_organisation(head, indices)
-    if relation is None:
-        return None
-    sector = entry.sector or ("GOV" if relation == "head" else None)
-    return Actor(code=entry.code, sector=sector, entity_text=text)
-
-
-def _national_branch(names: list[tuple[NameEntry, set[int]]]) -> str | None:
-    """'the Turkish Red Crescent', 'Belarus's KGB', 'Peru's Congress': a state written just
-    before an international NGO or another state's body names the national one."""
-    if len(names) < 2:
-        return None
-    (state, state_indices), (body, body_indices) = names[-2], names[-1]
-    if state.kind not in STATE_KINDS or state.code not in state_codes():
-        return None
-    if body.kind != "organisation" or body.code == state.code:
-        return None
-    if body.code != "NGO" and body.code not in state_codes():
-        return None
-    gap = min(body_indices) - max(state_indices)
-    return state.code if gap == 1 or (gap == 2 and body.code in state_codes()) else None
 
 
 def _people_of_a_state(names: list[tuple[NameEntry, set[int]]], tokens: list[Token],
@@ -614,33 +578,6 @@ def _state_named(text: str) -> str | None:
     return found.country_code if found and found.country_code in state_codes() else None
 
 
-# Verbs whose subject, object or agent is where the words come from, not who acts.
-REPORTING_LEMMAS = {"say", "report", "tell", "quote", "cite", "write", "add", "claim", "state",
-                    "announce", "broadcast", "publish", "air", "show", "carry", "reveal",
-                    "describe", "comment"}
-
-
-def cited_as_source(head: Token) -> bool:
-    """'Xinhua said', 'told Reuters', 'quoted by TASS', 'according to IRNA', 'in an interview
-    with CNN': the phrase names where a report comes from."""
-    governor = head.head
-    if head.dep_ in {"nsubj", "nsubjpass", "dobj", "dative"}:
-        return governor.lemma_.lower() in REPORTING_LEMMAS
-    if head.dep_ != "pobj":
-        return False
-    outer = governor.head
-    return (governor.lower_ == "to" and outer.lower_ == "according") or (
-        governor.lower_ == "by" and outer.lemma_.lower() in REPORTING_LEMMAS) or (
-        governor.lower_ == "with" and outer.lemma_.lower() == "interview")
-
-
-def _medium_actor(names: list[tuple[NameEntry, set[int]]], tokens: list[Token]) -> Actor:
-    """A medium acting in its own right; its country is never remembered as the story's."""
-    entry = next(entry for entry, _ in reversed(names) if entry.kind == "media")
-    code = entry.code if entry.code in state_codes() else None
-    return Actor(code=code, sector="JRN", entity_text=_span_text(tokens))
-
-
 def _media_staff(entry: NameEntry) -> NameEntry:
     code = entry.code if entry.code in state_codes() else None
     return NameEntry(code, "JRN", "organisation", entry.canonical)  # type: ignore[arg-type]
@@ -672,7 +609,7 @@ def _code_and_sector(names: list[tuple[NameEntry, set[int]]],
     if names:
         # The name nearest the head of an English noun phrase is the last one.
         entry = names[-1][0]
-        code, sector = _national_branch(names) or entry.code, entry.sector
+        code, sector = national_branch(names) or entry.code, entry.sector
     if title_hits:
         last = specialised_sector([title.sector for title, _, _ in title_hits])
         # "a former MI6 officer": having left the service outranks the service's own sector.

@@ -7,12 +7,17 @@ phrase's names and titles: a generic noun that stands for an organisation or its
 officials who have left office ("a retired general", "the ousted president") and their families
 ("the daughter of Uzbekistan's president"), a modifier that specialises a generic group noun
 ("displaced people", "anti-government protesters"), and unnamed multinationals ("foreign oil
-companies"). Each rule reads tokens and table entries only; nothing here is a dictionary.
+companies"), national branches ("the Turkish Red Crescent", "Belarus's KGB"), news media cited
+as a source rather than acting ("Xinhua said"), and states only mentioned as a place or topic.
+Each rule reads tokens and table entries only; nothing here is a dictionary.
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Token
+
+from accord.knowledge import NameEntry, state_codes
+from accord.model import Actor
 
 # A generic noun after an organisation's name that still names the organisation.
 ORGANISATION_NOUNS = {"group", "movement", "organisation", "organization", "network",
@@ -23,7 +28,14 @@ ORGANISATION_NOUNS = {"group", "movement", "organisation", "organization", "netw
 # European Parliament").
 MEMBER_NOUNS = {"member", "staff", "monitor", "inspector", "investigator", "observer",
                 "delegate", "delegation", "representative", "personnel", "employee", "expert",
-                "mission", "envoy", "official", "fighter", "militant", "soldier", "troop"}
+                "mission", "envoy", "official", "fighter", "militant", "soldier", "troop",
+                "researcher", "volunteer", "worker", "activist", "lawyer", "spokesperson",
+                "campaigner", "analyst", "negotiator", "team", "unit", "crew", "vessel", "ship"}
+# Vehicles and units that act for the service written before them ("Chinese coast guard
+# vessels", "army helicopters"): the service is the actor, not a thing it modifies.
+VEHICLE_NOUNS = {"vessel", "ship", "boat", "jet", "plane", "aircraft", "helicopter", "tank",
+                 "drone", "warship", "convoy", "patrol", "unit", "gunboat", "submarine",
+                 "warplane", "fighter", "bomber", "truck", "vehicle"}
 # Nouns for whoever leads an organisation: its executive (GOV) unless it has a sector of its own.
 HEAD_NOUNS = {"head", "chief", "boss", "director", "chairman", "chairwoman", "chair"}
 # Family of an official are ELI (PLOVER manual 5.2).
@@ -109,3 +121,78 @@ def specialised_sector(sectors: list[str]) -> str:
 def multinational(tokens: list[Token]) -> bool:
     """'foreign oil companies', 'multinational mining firms': unnamed firms of no one state."""
     return any(token.lower_ in MULTINATIONAL_WORDS for token in tokens)
+
+
+def is_vehicle(head: Token) -> bool:
+    return lemma(head) in VEHICLE_NOUNS or head.lower_ in VEHICLE_NOUNS
+
+
+STATE_KINDS = {"country", "adjective"}
+# Prepositions whose object is a place or a topic: a state there is mentioned, not acting.
+MENTION_PREPS = {"in", "on", "about", "of", "from", "at", "into", "across", "within", "toward",
+                 "towards", "over", "near", "around", "throughout", "inside", "outside", "to",
+                 "regarding", "concerning"}
+
+
+def only_mentioned(head: Token) -> bool:
+    """'the chaos in Afghanistan', 'neighbours of Afghanistan': the phrase is a prepositional
+    object, so its state is where or what something is about, not who acts."""
+    return head.dep_ == "pobj" and head.head.lower_ in MENTION_PREPS
+
+
+def organisation_people(names: list[tuple[NameEntry, set[int]]], head: Token,
+                         text: str) -> Actor | None:
+    """A generic noun after an organisation's name: the organisation itself, its people, or its
+    head (the executive, GOV, unless the organisation has a sector of its own)."""
+    organisations = [(entry, indices) for entry, indices in names if entry.kind == "organisation"]
+    if not organisations:
+        return None
+    entry, indices = organisations[-1]
+    relation = stands_for_organisation(head, indices)
+    if relation is None:
+        return None
+    sector = entry.sector or ("GOV" if relation == "head" else None)
+    return Actor(code=entry.code, sector=sector, entity_text=text)
+
+
+def national_branch(names: list[tuple[NameEntry, set[int]]]) -> str | None:
+    """'the Turkish Red Crescent', 'Belarus's KGB', 'Peru's Congress': a state written just
+    before an international NGO or another state's body names the national one."""
+    if len(names) < 2:
+        return None
+    (state, state_indices), (body, body_indices) = names[-2], names[-1]
+    if state.kind not in STATE_KINDS or state.code not in state_codes():
+        return None
+    if body.kind != "organisation" or body.code == state.code:
+        return None
+    if body.code != "NGO" and body.code not in state_codes():
+        return None
+    gap = min(body_indices) - max(state_indices)
+    return state.code if gap == 1 or (gap == 2 and body.code in state_codes()) else None
+
+
+# Verbs whose subject, object or agent is where the words come from, not who acts.
+REPORTING_LEMMAS = {"say", "report", "tell", "quote", "cite", "write", "add", "claim", "state",
+                    "announce", "broadcast", "publish", "air", "show", "carry", "reveal",
+                    "describe", "comment"}
+
+
+def cited_as_source(head: Token) -> bool:
+    """'Xinhua said', 'told Reuters', 'quoted by TASS', 'according to IRNA', 'in an interview
+    with CNN': the phrase names where a report comes from."""
+    governor = head.head
+    if head.dep_ in {"nsubj", "nsubjpass", "dobj", "dative"}:
+        return governor.lemma_.lower() in REPORTING_LEMMAS
+    if head.dep_ != "pobj":
+        return False
+    outer = governor.head
+    return (governor.lower_ == "to" and outer.lower_ == "according") or (
+        governor.lower_ == "by" and outer.lemma_.lower() in REPORTING_LEMMAS) or (
+        governor.lower_ == "with" and outer.lemma_.lower() == "interview")
+
+
+def medium_actor(names: list[tuple[NameEntry, set[int]]], text: str) -> Actor:
+    """A medium acting in its own right; its country is never remembered as the story's."""
+    entry = next(entry for entry, _ in reversed(names) if entry.kind == "media")
+    code = entry.code if entry.code in state_codes() else None
+    return Actor(code=code, sector="JRN", entity_text=text)
