@@ -21,6 +21,7 @@ from accord.knowledge import (
     name_first_words,
     name_table,
     state_codes,
+    territories,
     title_first_words,
     titles,
 )
@@ -167,6 +168,11 @@ def lookup_name(text: str) -> NameEntry | None:
     return None
 
 
+def _actor_name(text: str) -> NameEntry | None:
+    """A name as an actor: the tables' names, then territories that act for their state."""
+    return lookup_name(text) or territories().get(text.removeprefix("the ").removeprefix("The "))
+
+
 def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
     """Known names inside the phrase, the longest first, none overlapping another.
 
@@ -184,7 +190,7 @@ def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
                 continue
             if span[-1].dep_ == "case":
                 continue
-            entry = lookup_name(_joined(span))
+            entry = _actor_name(_joined(span))
             if entry:
                 candidates.append((len(span), -span[0].i, entry, {t.i for t in span}))
     found: list[tuple[NameEntry, set[int]]] = []

@@ -102,7 +102,7 @@ class NameEntry:
 
     code: str
     sector: str | None
-    kind: str  # country | adjective | capital | seat | organisation | media
+    kind: str  # country | adjective | capital | seat | organisation | media | territory
     canonical: str
 
 
@@ -185,10 +185,18 @@ def title_source(title: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def territories() -> dict[str, NameEntry]:
+    """Territory name -> the state it belongs to, for the actor stage only (territories.tsv):
+    the geolocator and the entity ruler keep seeing the place."""
+    return {row["name"]: NameEntry(row["code"], None, "territory", row["name"])
+            for row in read_table("territories.tsv")}
+
+
+@lru_cache(maxsize=1)
 def name_first_words() -> frozenset[str]:
     """First words of every known name, and "the"/"The" that a name may be written after."""
     words = {"the", "The"}
-    for surface in name_table():
+    for surface in [*name_table(), *territories()]:
         first = surface.split()[0] if surface.split() else ""
         # The tokenizer splits "Al-Shabaab" at the hyphen and "'Ndrangheta" after the quote.
         words |= {first, first.split("-")[0], first[:1], first.split("'")[0]}

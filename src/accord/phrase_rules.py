@@ -127,7 +127,7 @@ def is_vehicle(head: Token) -> bool:
     return lemma(head) in VEHICLE_NOUNS or head.lower_ in VEHICLE_NOUNS
 
 
-STATE_KINDS = {"country", "adjective"}
+STATE_KINDS = {"country", "adjective", "territory"}
 # Prepositions whose object is a place or a topic: a state there is mentioned, not acting.
 MENTION_PREPS = {"in", "on", "about", "of", "from", "at", "into", "across", "within", "toward",
                  "towards", "over", "near", "around", "throughout", "inside", "outside", "to",
