@@ -63,3 +63,16 @@ def test_a_medium_cited_as_a_source_is_no_party_but_a_medium_that_acts_is_one():
     acting = _events("Al Jazeera condemned the closure of its Cairo bureau on Monday.")
     assert any((actor.code, actor.sector) == ("QAT", "JRN") for event in acting
                for actor in event.actor)
+
+
+@pytest.mark.parametrize(("phrase", "day", "code", "sector"), [
+    ("the SPLA", date(2000, 6, 1), "SDN", "REB"),
+    ("the SPLA", date(2015, 6, 1), "SSD", "MIL"),
+    ("the Rapid Support Forces", date(2020, 6, 1), "SDN", "PRM"),
+    ("the Rapid Support Forces", date(2024, 6, 1), "SDN", "REB"),
+    ("UNITA", date(1998, 6, 1), "AGO", "REB"),
+    ("UNITA", date(2008, 6, 1), "AGO", "PTY"),
+])
+def test_an_organisation_is_coded_as_it_was_on_the_report_date(phrase, day, code, sector):
+    found = next(lookup_phrases([(phrase, day)]))
+    assert (found["code"], found["sector"]) == (code, sector), found

@@ -17,6 +17,7 @@ from spacy.tokens import Span, Token
 from accord.knowledge import (
     NameEntry,
     Title,
+    in_era,
     longest_title_words,
     name_first_words,
     name_table,
@@ -449,7 +450,7 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     names = _name_entries(tokens)
     named = set().union(*(indices for _, indices in names))
     # "Iran-backed militias", "pro-Russian rebels": the patron is not the group's state.
-    names = [(entry, indices) for entry, indices in names
+    names = [(in_era(entry, memory.on), indices) for entry, indices in names
              if entry.kind not in STATE_KINDS or not patron_only(indices, tokens)]
     title_hits = _titles_in([token for token in tokens if token.i not in named])
     if any(entry.kind == "media" for entry, _ in names):

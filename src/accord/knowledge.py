@@ -12,6 +12,7 @@ import csv
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -182,6 +183,43 @@ def title_source(title: str) -> str | None:
     if title in _own_titles():
         return "titles.tsv"
     return "agents.tsv" if title in titles() else None
+
+
+@dataclass(frozen=True)
+class Era:
+    """A span in which an organisation acts with another code or sector than its row's."""
+
+    start: date | None
+    until: date | None
+    code: str
+    sector: str | None
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (
+            self.until is None or day < self.until)
+
+
+@lru_cache(maxsize=1)
+def organisation_eras() -> dict[str, tuple[Era, ...]]:
+    """Canonical organisation name -> its dated eras (organisation_eras.tsv)."""
+    eras: dict[str, list[Era]] = {}
+    for row in read_table("organisation_eras.tsv"):
+        start = date.fromisoformat(row["from"]) if row["from"] else None
+        until = date.fromisoformat(row["until"]) if row["until"] else None
+        eras.setdefault(row["name"], []).append(
+            Era(start, until, row["code"], row["sector"] or None))
+    return {name: tuple(found) for name, found in eras.items()}
+
+
+def in_era(entry: NameEntry, day: date | None) -> NameEntry:
+    """The organisation as it was on `day`: the SPLA is Sudan's rebels in 2000 and South
+    Sudan's army in 2015."""
+    if entry.kind != "organisation" or day is None:
+        return entry
+    for era in organisation_eras().get(entry.canonical, ()):
+        if era.covers(day):
+            return NameEntry(era.code, era.sector, entry.kind, entry.canonical)
+    return entry
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from accord.actors import mentions_in
 from accord.events import resolve_group
-from accord.knowledge import name_table, territories, title_source, titles
+from accord.knowledge import in_era, name_table, territories, title_source, titles
 from accord.model import Actor, Article
 from accord.nlp import parse
 from accord.offices import holders_named, resolve_person
@@ -100,6 +100,7 @@ def _explanation(phrase: str, day: date | None, actor: Actor) -> dict:
                     "reason": person.reason}
     entry = _name_in(phrase)
     if entry:
+        entry = in_era(entry, day)
         source = {"organisation": "organisations.tsv", "media": "media.tsv",
                   "territory": "territories.tsv"}.get(entry.kind, "countries.tsv")
         return {"source": source, "row": f"{entry.kind}: {entry.canonical}",
