@@ -15,6 +15,8 @@ EVENTS = {
     "ambush": "Twelve soldiers were killed in an ambush on Sunday.",
     "drones": "Drones using guided bombs struck a convoy near the border, killing six fighters.",
     "freeze": "The donor agency froze funding for the health programme.",
+    "abstract": "The foreign minister firmly opposed interference in the country's internal "
+                "affairs.",
 }
 NON_EVENTS = [
     "Brent crude rose two percent on Tuesday as traders weighed supply figures.",
@@ -50,6 +52,12 @@ def test_a_subject_no_table_knows_is_a_party_with_code_null(events):
 def test_a_verb_the_lexicon_does_not_pair_is_still_typed_by_the_model(events):
     assert [e["event"] for e in events["freeze"]] == ["SANCTION"]
     assert events["freeze"][0]["actor"][0]["entity_text"] == "The donor agency"
+
+
+def test_an_abstract_object_is_what_the_act_is_about_not_a_party(events):
+    assert events["abstract"], "the opposition itself is still an event"
+    for event in events["abstract"]:
+        assert all(r["entity_text"] != "interference" for r in event["recipient"]), event
 
 
 def test_sentences_reporting_no_event_code_nothing():

@@ -13,8 +13,9 @@ docs/offices.md describes for the table:
 - a one-word short form is kept only if both writers give it and no other person in the tables
   answers to it; a person already in a table keeps that table's spelling and variants;
 - the table already written wins: a merged tenure never overlaps another person's tenure of the
-  same office (it is cut back to the days left free), and a merged tenure of a person the table
-  already lists in that office extends that row back instead of adding a second one.
+  same office (it is cut back to the days left free), and a merged tenure that touches the
+  table's tenure of the same person in that office widens that row past its `?` bounds instead
+  of adding a second one (an exact day in the table is never moved).
 
 Without --apply it prints what it would add, with counts; with --apply it rewrites the table,
 adding each state's new rows at the end of that state's block. Phoenix's dated roles
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -251,7 +252,8 @@ def cut_against(row: Row, others: list[Row]) -> Row | None:
 @dataclass
 class Outcome:
     added: list[Row]
-    extended: dict[str, str]  # old line -> new line
+    extended: dict[str, str]  # line in the file -> its new line
+    origin: dict[str, str] = field(default_factory=dict)  # new line -> line in the file
     agreed: int = 0
     only_one: int = 0
     cut_away: int = 0
@@ -272,19 +274,10 @@ def merge_state(code: str, rows_a: list[Row], rows_b: list[Row], table: list[Row
 
 def _place(row: Row, table: list[Row], known: Known, outcome: Outcome) -> None:
     office_rows = [t for t in table if t.code == row.code and t.base_office == row.base_office]
-    own = [t for t in office_rows if t.name == row.name]
-    for mine in own:
-        touches = row.start.day <= mine.start.day <= row.end.day
-        if touches and row.start.day < mine.start.day:
-            grown = replace(mine, start=row.start)
-            others = [t for t in office_rows if t is not mine]
-            trimmed = cut_against(grown, others)
-            if trimmed is not None and trimmed.end == mine.end:
-                outcome.extended[mine.line()] = trimmed.line()
-                table[table.index(mine)] = trimmed
+    for mine in [t for t in office_rows if t.name == row.name]:
+        if row.start.day <= mine.end.day and mine.start.day <= row.end.day:
+            _grow(mine, row, [t for t in office_rows if t is not mine], table, outcome)
             return
-        if mine.start.day <= row.start.day and row.end.day <= mine.end.day:
-            return  # already known
     kept = cut_against(row, office_rows)
     if kept is None or (kept.end.day - kept.start.day).days < 30:
         outcome.cut_away += 1
@@ -292,6 +285,25 @@ def _place(row: Row, table: list[Row], known: Known, outcome: Outcome) -> None:
     outcome.added.append(kept)
     table.append(kept)
     known.add(kept)
+
+
+def _grow(mine: Row, row: Row, others: list[Row], table: list[Row], outcome: Outcome) -> None:
+    """Widen the table's tenure of the same person by the agreed days that touch it, but only
+    past a `?` bound: an exact day in the table wins over recollections."""
+    start = row.start if row.start.day < mine.start.day and not mine.start.exact else mine.start
+    end = row.end if row.end.day > mine.end.day and not mine.end.exact else mine.end
+    if (start, end) == (mine.start, mine.end):
+        return
+    grown = cut_against(replace(mine, start=start, end=end), others)
+    if grown is None or grown.start.day > mine.start.day or grown.end.day < mine.end.day:
+        return
+    table[table.index(mine)] = grown
+    if mine in outcome.added:
+        outcome.added[outcome.added.index(mine)] = grown
+        return
+    origin = outcome.origin.pop(mine.line(), mine.line())
+    outcome.extended[origin] = grown.line()
+    outcome.origin[grown.line()] = origin
 
 
 def rewrite_roles(renames: dict[str, str]) -> None:
@@ -333,7 +345,7 @@ def main(argv: list[str]) -> int:
         merge_state(code, rows_a, rows_b, table, known, outcome)
     print(f"{len(states)} states written by both; tenures of writer A agreed by B: "
           f"{outcome.agreed}, named by A only: {outcome.only_one}; rows added "
-          f"{len(outcome.added)}, table rows extended back {len(outcome.extended)}, agreed "
+          f"{len(outcome.added)}, table rows widened {len(outcome.extended)}, agreed "
           f"tenures left out because the table already holds those days: {outcome.cut_away}")
     for row in outcome.added:
         print("  +", row.line())
