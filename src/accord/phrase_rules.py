@@ -179,16 +179,19 @@ REPORTING_LEMMAS = {"say", "report", "tell", "quote", "cite", "write", "add", "c
 
 def cited_as_source(head: Token) -> bool:
     """'Xinhua said', 'told Reuters', 'quoted by TASS', 'according to IRNA', 'in an interview
-    with CNN': the phrase names where a report comes from."""
+    with CNN', 'speaking to the BBC', 'in the New York Times': the phrase names where a report
+    comes from."""
     governor = head.head
     if head.dep_ in {"nsubj", "nsubjpass", "dobj", "dative"}:
         return governor.lemma_.lower() in REPORTING_LEMMAS
     if head.dep_ != "pobj":
         return False
     outer = governor.head
-    return (governor.lower_ == "to" and outer.lower_ == "according") or (
+    # "in the New York Times", "on CNN": where something was published or aired.
+    return governor.lower_ in {"in", "on"} or (
+        governor.lower_ == "to" and outer.lemma_.lower() in {"according", "speak", "talk"}) or (
         governor.lower_ == "by" and outer.lemma_.lower() in REPORTING_LEMMAS) or (
-        governor.lower_ == "with" and outer.lemma_.lower() == "interview")
+        governor.lower_ == "with" and outer.lemma_.lower() in {"interview", "speak", "talk"})
 
 
 def medium_actor(names: list[tuple[NameEntry, set[int]]], text: str) -> Actor:
