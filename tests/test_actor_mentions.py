@@ -219,6 +219,13 @@ def test_a_group_noun_does_not_take_a_state_only_mentioned_as_a_place():
     assert all(actor.code != "AFG" for event in events for actor in event.actor + event.recipient)
 
 
+def test_a_title_never_takes_a_state_its_sentence_names_only_after_it():
+    events = code_text("The minister accused Iran of arming the rebels on Monday.", D)
+    accusations = [event for event in events if event.event == "ACCUSE"]
+    assert accusations and all(actor.code != "IRN" for event in accusations
+                               for actor in event.actor)
+
+
 def test_a_nationality_on_the_phrase_gives_a_group_noun_its_state_even_beside_another():
     text = ("Talks on the chaos in Afghanistan opened in Tashkent on Monday. Afghan refugees "
             "condemned the attack on the convoy on Monday.")

@@ -40,6 +40,9 @@ CASES = [
     ("Iraq's Republican Guard", "IRQ", "MIL"),
     ("foreign mining companies", "MNC", "BUS"),
     ("Chinese coast guard vessels", "CHN", "MIL"),
+    # The body a person speaks for gives the code, and an organisation its sector.
+    ("a spokesman for the Chinese foreign ministry", "CHN", "GOV"),
+    ("a spokesman for Amnesty International", "NGO", "SOC"),
 ]
 
 

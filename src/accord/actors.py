@@ -80,6 +80,9 @@ class ArticleMemory:
     # States seen acting (not only as a place or topic), for group nouns with no state of
     # their own.
     countries_acting: list[str] = field(default_factory=list)
+    # Where in the article each acting state was first named (token index), so that a phrase
+    # never takes a state its own sentence names only after it.
+    first_acting_at: dict[str, int] = field(default_factory=dict)
     plural_referents: list[list[Actor]] = field(default_factory=list)
 
     def remember_plural(self, actors: list[Actor]) -> None:
@@ -97,9 +100,12 @@ class ArticleMemory:
             if known is None or known.code is None or key == actor.name:
                 self.people[key] = actor
 
-    def remember_country(self, code: str | None, acting: bool = True) -> None:
+    def remember_country(self, code: str | None, acting: bool = True,
+                         position: int | None = None) -> None:
         if code not in state_codes():
             return
+        if acting and position is not None:
+            self.first_acting_at[code] = min(position, self.first_acting_at.get(code, position))
         for seen in (self.countries_seen, self.countries_acting) if acting else (
                 self.countries_seen,):
             if code in seen:
@@ -501,8 +507,14 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         # "gunmen in Karachi", "residents of Mosul": the place the phrase names; otherwise
         # "police", "protesters" are domestic actors of the state the story is about just now.
         # A state only mentioned as a place or topic ("the chaos in Afghanistan") is not theirs.
-        recent = memory.recent_countries(set(), acting=True)
-        code = _state_of_place(head) or (recent[0] if recent else memory.home_country)
+        # "The minister accused Iran": the minister is not Iran's, named after him.
+        recent = [country for country in memory.recent_countries(set(), acting=True)
+                  if memory.first_acting_at.get(country, -1) < head.i]
+        body = _affiliation(head)
+        if body and body.kind == "organisation" and body.sector and sector in (None, "GOV"):
+            sector = body.sector  # "a spokesman for Amnesty International": the NGO's sector
+        code = (_state_of_place(head) or (body.code if body else None)
+                or (recent[0] if recent else memory.home_country))
     if code is None and not title_hits and head.ent_type_ not in NAMED_ENTITY_LABELS:
         return None
     if code in state_codes() and sector is None:
@@ -512,7 +524,7 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         memory.remember_person(actor)
     if not person and title_hits and title_hits[-1][0].kind == "group" and head.tag_ == "NNS":
         memory.remember_plural([actor])
-    memory.remember_country(code, acting=not only_mentioned(head))
+    memory.remember_country(code, acting=not only_mentioned(head), position=head.i)
     return actor
 
 
@@ -574,6 +586,22 @@ def _state_of_place(head: Token) -> str | None:
             code = _state_named(_span_text(words) if words else place.text)
             if code:
                 return code
+    return None
+
+
+AFFILIATION_PREPS = {"for", "at", "with"}
+
+
+def _affiliation(head: Token) -> NameEntry | None:
+    """'a spokesman for the Chinese foreign ministry', 'an official at the UN': the body the
+    person works for gives the code."""
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ not in AFFILIATION_PREPS:
+            continue
+        for body in (child for child in prep.children if child.dep_ == "pobj"):
+            names = _name_entries(list(body.subtree))
+            if names and names[-1][0].kind != "media":
+                return names[-1][0]
     return None
 
 
