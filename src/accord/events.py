@@ -93,10 +93,21 @@ class Candidate:
 # ---------------------------------------------------------------- triggers
 
 
+def hyphen_joined(token: Token) -> str | None:
+    """The lemma of a hyphenated word ending in `token`, written solid: "cease-fire" is
+    "ceasefire" as the lexicon writes it."""
+    if token.i < 2 or token.i - 2 < token.sent.start:
+        return None
+    hyphen, first = token.doc[token.i - 1], token.doc[token.i - 2]
+    if hyphen.text != "-" or first.whitespace_ or hyphen.whitespace_:
+        return None
+    return first.lower_ + token.lemma_.lower()
+
+
 def noun_keys(noun: Token) -> set[str]:
     """The lemma of a noun plus `modifier_lemma` for the word just before it ("tear_gas")."""
     lemma = noun.lemma_.lower()
-    keys = {lemma}
+    keys = {lemma} | ({joined} if (joined := hyphen_joined(noun)) else set())
     for child in noun.lefts:
         if child.dep_ in {"compound", "amod"} and child.i == noun.i - 1:
             keys.add(f"{child.lemma_.lower()}_{lemma}")
@@ -136,7 +147,9 @@ def _prep_lemmas(verb: Token) -> set[str]:
 
 def match_trigger(token: Token) -> TriggerPattern | None:
     """The most specific pattern whose lemma, particle and object all fit this token."""
-    patterns = trigger_patterns().get(token.lemma_.lower())
+    joined = hyphen_joined(token)
+    patterns = (joined and trigger_patterns().get(joined)) or trigger_patterns().get(
+        token.lemma_.lower())
     if not patterns:
         return None
     nominal = token.pos_ in {"NOUN", "PROPN"}
