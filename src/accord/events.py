@@ -11,7 +11,7 @@ dates and actor codes come from their own modules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
@@ -49,6 +49,8 @@ PROMISE_TYPES = {"AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONCEDE": 
 OPEN = "OPEN"
 PARTY_POS = {"NOUN", "PROPN", "NUM"}
 OPEN_WEIGHT = 0.5
+# A statement verb ("said", "announced") as an open clause: below any act the sentence reports.
+STATEMENT_WEIGHT = 0.25
 # Words that stand for a party without naming it; a syntax party is a noun phrase that says who.
 EMPTY_PARTY_WORDS = {"it", "this", "that", "they", "them", "which", "who", "what", "one", "some",
                      "all", "both", "others", "there", "here"}
@@ -278,7 +280,7 @@ def _recipient_heads(verb: Token) -> list[Token]:
         heads.extend(g for prep in carrier.children if prep.dep_ == "prep"
                      and prep.lower_ in RECIPIENT_PREPS for g in prep.children if g.dep_ == "pobj")
     # "said Taliban militants were responsible": a statement is about its content's subject.
-    if match_trigger(verb) is not None and match_trigger(verb).type == "SAY":
+    if _is_statement(verb):
         heads.extend(s for content in verb.children if content.dep_ == "ccomp"
                      for s in content.children if s.dep_ in SUBJECT_DEPS)
     # "fired tear gas to disperse them": the purpose clause names who it was aimed at.
@@ -678,6 +680,11 @@ def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
     for token in open_verbs:
         if token.i not in consumed and _has_argument(token):
             candidates.append(_verb_candidate(token, open_pattern(token), memory, speeches))
+            if _is_statement(token):
+                # A statement leads only when no other clause names the act's parties, so the
+                # sentence's features still come from the act it reports.
+                candidates[-1].pattern = replace(candidates[-1].pattern,
+                                                 weight=STATEMENT_WEIGHT)
     if not typed:
         for token in sent:
             pattern = match_trigger(token) if token.pos_ in {"NOUN", "PROPN"} else None
@@ -687,6 +694,11 @@ def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
         finish_candidate(candidate)
     _remember_parties(sent, candidates, speeches, memory)
     return candidates
+
+
+def _is_statement(verb: Token) -> bool:
+    pattern = match_trigger(verb)
+    return pattern is not None and pattern.type == "SAY"
 
 
 def open_pattern(token: Token) -> TriggerPattern:
