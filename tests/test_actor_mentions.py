@@ -201,3 +201,40 @@ def test_a_nationality_adjective_with_a_group_noun_gives_state_and_sector():
 def test_a_person_no_table_knows_keeps_the_state_of_the_title_later_in_the_article():
     intro = "Malian Defence Minister Abdoulaye Kone Traore met reporters in Bamako on Monday. "
     assert subject_actors("Traore", D, intro) == {("MLI", "GOV")}
+
+
+# A story in which Afghanistan is only a topic, named after the acting states; the group noun of
+# the last sentence has no state of its own, and the article's acting states may give one.
+BORDER_STORY = (
+    "Uzbek Foreign Minister Bakhtiyor Saidov and his Tajik counterpart Sirojiddin Muhriddin met "
+    "in Termez on Tuesday. The two ministers discussed the chaos in Afghanistan. Extremist "
+    "forces attacked a border post near Termez on Wednesday, Saidov said. ")
+
+
+def test_a_group_noun_does_not_take_a_state_only_mentioned_as_a_place():
+    events = code_text(BORDER_STORY, D)
+    attacks = [event for event in events if event.trigger == "attacked"]
+    assert attacks, [(e.event, e.trigger) for e in events]
+    assert {actor.code for event in attacks for actor in event.actor} <= {"UZB", "TJK"}
+    assert all(actor.code != "AFG" for event in events for actor in event.actor + event.recipient)
+
+
+def test_a_title_never_takes_a_state_its_sentence_names_only_after_it():
+    events = code_text("The minister accused Iran of arming the rebels on Monday.", D)
+    accusations = [event for event in events if event.event == "ACCUSE"]
+    assert accusations and all(actor.code != "IRN" for event in accusations
+                               for actor in event.actor)
+
+
+def test_a_nationality_on_the_phrase_gives_a_group_noun_its_state_even_beside_another():
+    text = ("Talks on the chaos in Afghanistan opened in Tashkent on Monday. Afghan refugees "
+            "condemned the attack on the convoy on Monday.")
+    assert {(a.code, a.sector) for e in code_text(text, D) if e.event == "ACCUSE"
+            for a in e.actor} == {("AFG", "REF")}
+
+
+def test_a_person_no_table_knows_takes_the_state_of_the_title_then_keeps_it_by_surname():
+    intro = ("Burkinabe Security Minister Mahamadou Sana visited Ouagadougou hospitals on "
+             "Monday. ")
+    assert subject_actors("Sana", D, intro) == {("BFA", "GOV")}
+    assert subject_actors("He", D, intro) == {("BFA", "GOV")}

@@ -120,7 +120,7 @@ def test_organisations_use_known_codes_sectors_and_kinds() -> None:
         assert not row["sector"] or row["sector"] in SECTORS, row["name"]
         assert not row["country"] or row["country"] in country_codes, row["name"]
         assert row["kind"] in {"igo", "ngo", "militant", "agency", "party", "company",
-                               "university"}, row["name"]
+                               "university", "church", "union"}, row["name"]
         if row["code"] in country_codes:
             assert row["country"] == row["code"], f"{row['name']}: state code without country"
 
@@ -160,3 +160,19 @@ def test_titles_are_unique_lower_case_with_known_sectors() -> None:
         assert row["kind"] in {"person", "group"}, row["title"]
         # A person's title needs a display label; a group noun has none.
         assert bool(row["office"]) == (row["kind"] == "person"), row["title"]
+
+
+def test_every_organisation_era_names_a_known_organisation_and_code() -> None:
+    names = {row["name"] for row in records("organisations.tsv")}
+    country_codes = {row["code"] for row in records("countries.tsv")}
+    for row in records("organisation_eras.tsv"):
+        assert row["name"] in names, row["name"]
+        assert row["code"] in INTERNATIONAL_CODES | country_codes, row["name"]
+        assert not row["sector"] or row["sector"] in SECTORS, row["name"]
+        assert row["from"] or row["until"], row["name"]
+
+
+def test_every_territory_folds_into_a_known_state() -> None:
+    country_codes = {row["code"] for row in records("countries.tsv")}
+    for row in records("territories.tsv"):
+        assert row["code"] in country_codes, row["name"]

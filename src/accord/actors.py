@@ -17,15 +17,32 @@ from spacy.tokens import Span, Token
 from accord.knowledge import (
     NameEntry,
     Title,
+    in_era,
     longest_title_words,
     name_first_words,
     name_table,
     state_codes,
+    territories,
     title_first_words,
     titles,
 )
 from accord.model import Actor
 from accord.offices import ROLE, monarch_named, people_named, resolve_person
+from accord.phrase_rules import (
+    OFFICIAL_SECTORS,
+    STATE_KINDS,
+    cited_as_source,
+    is_kin,
+    is_vehicle,
+    medium_actor,
+    multinational,
+    national_branch,
+    only_mentioned,
+    organisation_people,
+    ousted_before,
+    patron_only,
+    specialised_sector,
+)
 from accord.where import resolve_place
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -37,7 +54,7 @@ FORMER_WORDS = {"former", "ex", "ex-", "then", "late"}
 # A noun that, with a state's name or adjective, stands for its government ("the Chinese side").
 STATE_STAND_INS = {"side"}
 NAME_PARTICLES = {"bin", "bint", "ibn", "al", "el", "de", "da", "do", "dos", "du", "van", "von",
-                  "der", "den", "la", "le", "ould", "ben", "y"}
+                  "der", "den", "la", "le", "ould", "ben", "y", "arap"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "madam", "sir"}
 # Dependants that carry another phrase, not more words about this one.
 DETACHED_DEPS = {"conj", "cc", "relcl", "acl", "advcl", "appos", "punct", "prep", "case"}
@@ -60,6 +77,12 @@ class ArticleMemory:
     last_speaker: Actor | None = None
     last_pair: list[Actor] = field(default_factory=list)
     countries_seen: list[str] = field(default_factory=list)
+    # States seen acting (not only as a place or topic), for group nouns with no state of
+    # their own.
+    countries_acting: list[str] = field(default_factory=list)
+    # Where in the article each acting state was first named (token index), so that a phrase
+    # never takes a state its own sentence names only after it.
+    first_acting_at: dict[str, int] = field(default_factory=dict)
     plural_referents: list[list[Actor]] = field(default_factory=list)
 
     def remember_plural(self, actors: list[Actor]) -> None:
@@ -77,14 +100,21 @@ class ArticleMemory:
             if known is None or known.code is None or key == actor.name:
                 self.people[key] = actor
 
-    def remember_country(self, code: str | None) -> None:
-        if code in state_codes():
-            if code in self.countries_seen:
-                self.countries_seen.remove(code)
-            self.countries_seen.append(code)
+    def remember_country(self, code: str | None, acting: bool = True,
+                         position: int | None = None) -> None:
+        if code not in state_codes():
+            return
+        if acting and position is not None:
+            self.first_acting_at[code] = min(position, self.first_acting_at.get(code, position))
+        for seen in (self.countries_seen, self.countries_acting) if acting else (
+                self.countries_seen,):
+            if code in seen:
+                seen.remove(code)
+            seen.append(code)
 
-    def recent_countries(self, exclude: set[str | None]) -> list[str]:
-        return [code for code in reversed(self.countries_seen) if code not in exclude]
+    def recent_countries(self, exclude: set[str | None], acting: bool = False) -> list[str]:
+        seen = self.countries_acting if acting else self.countries_seen
+        return [code for code in reversed(seen) if code not in exclude]
 
 
 @dataclass
@@ -145,6 +175,11 @@ def lookup_name(text: str) -> NameEntry | None:
     return None
 
 
+def _actor_name(text: str) -> NameEntry | None:
+    """A name as an actor: the tables' names, then territories that act for their state."""
+    return lookup_name(text) or territories().get(text.removeprefix("the ").removeprefix("The "))
+
+
 def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
     """Known names inside the phrase, the longest first, none overlapping another.
 
@@ -162,7 +197,7 @@ def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
                 continue
             if span[-1].dep_ == "case":
                 continue
-            entry = lookup_name(_joined(span))
+            entry = _actor_name(_joined(span))
             if entry:
                 candidates.append((len(span), -span[0].i, entry, {t.i for t in span}))
     found: list[tuple[NameEntry, set[int]]] = []
@@ -188,8 +223,10 @@ def _titles_in(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
         start = tokens[position]
         # "former Foreign Minister X", "a former MI6 officer": the word may sit before a name.
         earlier = [token.lower_ for token in tokens[:position]]
-        if (start.i > 0 and start.doc[start.i - 1].lower_ in FORMER_WORDS) or (
-                set(earlier) & FORMER_WORDS):
+        former = (start.i > 0 and start.doc[start.i - 1].lower_ in FORMER_WORDS) or (
+            set(earlier) & FORMER_WORDS)
+        # "a retired US general", "the ousted president": only an official can be ousted.
+        if former or (ousted_before(tokens, position) and title.sector in OFFICIAL_SECTORS):
             title, office = Title("ELI", f"former {office}", title.kind), f"former {office}"
         found.append((title, office, {token.i for token in tokens[position : position + size]}))
         position += size
@@ -211,10 +248,15 @@ def _title_at(tokens: list[Token], position: int,
             continue
         text = _joined(window)
         title = table.get(text.lower()) or (
-            table.get(window[0].lemma_.lower()) if size == 1 else None)
+            table.get(window[0].lemma_.lower()) if size == 1 else table.get(_lemma_text(window)))
         if title:
             return title, title.office or text, size
     return None
+
+
+def _lemma_text(window: list[Token]) -> str:
+    """'opposition figures' -> 'opposition figure': a plural title the table has singular."""
+    return (_joined(window[:-1]) + window[-2].whitespace_ + window[-1].lemma_).lower()
 
 
 def _joined(tokens: list[Token]) -> str:
@@ -342,6 +384,8 @@ def _a_thing_titles_only_modify(head: Token, named: set[int], title_hits: list,
     "thousands of protesters" names the protesters."""
     if person or head.pos_ != "NOUN" or head.i in named or head.lower_ in STATE_STAND_INS:
         return False
+    if is_vehicle(head):
+        return False  # "Chinese coast guard vessels": the service acts through its vessels
     if not title_hits or any(head.i in indices for _, _, indices in title_hits):
         return False
     if head.lower_ in titles() or head.lemma_.lower() in titles():
@@ -371,14 +415,16 @@ def coordinated_parts(head: Token) -> list[list[Token]] | None:
     the coordination inside a name ('Chinese President Xi Jinping and Kyrgyz President Sadyr
     Japarov' parsed as one phrase). None when the phrase is not coordinated."""
     tokens = [t for t in head.subtree if not _under_clause_or_pp(t, head)]
-    if not any(t.lower_ == "and" and t.dep_ == "cc" for t in tokens):
+    if not any(t.lower_ == "and" and t.dep_ == "cc" and t.ent_iob_ != "I" for t in tokens):
         return None
     parts: list[list[Token]] = [[]]
     for token in tokens:
-        if (token.dep_ == "cc" and token.lower_ == "and") or (
-                token.text == "," and token.dep_ == "punct"):
+        # "the Food and Agriculture Organization": a word inside a name never splits it.
+        inside_name = token.ent_iob_ == "I"
+        if not inside_name and ((token.dep_ == "cc" and token.lower_ == "and") or (
+                token.text == "," and token.dep_ == "punct")):
             parts.append([])
-        elif token.dep_ != "cc":
+        elif token.dep_ != "cc" or inside_name:
             parts[-1].append(token)
     parts = [part for part in parts if any(t.pos_ in {"PROPN", "NOUN"} for t in part)]
     return parts if len(parts) >= 2 else None
@@ -409,16 +455,24 @@ def resolve_parts(parts: list[list[Token]], memory: ArticleMemory, avoid: set) -
 def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> Actor | None:
     names = _name_entries(tokens)
     named = set().union(*(indices for _, indices in names))
+    # "Iran-backed militias", "pro-Russian rebels": the patron is not the group's state.
+    names = [(in_era(entry, memory.on), indices) for entry, indices in names
+             if entry.kind not in STATE_KINDS or not patron_only(indices, tokens)]
     title_hits = _titles_in([token for token in tokens if token.i not in named])
     if any(entry.kind == "media" for entry, _ in names):
         if not title_hits:
-            return None  # "Xinhua reported": the medium is the source, not an actor
+            # "Xinhua reported", "told Reuters": the medium is the source, not an actor;
+            # "Al Jazeera defied the ban": the medium acts (JRN, manual sector note 4).
+            return None if cited_as_source(head) else medium_actor(names, _span_text(tokens))
         # "a BBC reporter": a journalist of the medium's home state.
         names = [(_media_staff(entry), indices) if entry.kind == "media" else (entry, indices)
                  for entry, indices in names]
     taken = named.union(*(indices for _, _, indices in title_hits))
     person = _person_name(tokens, taken, head, memory.people)
     person, title_hits = _titled_name(person, title_hits, tokens, memory.on)
+    if person and person not in memory.people and not people_named(person) and (
+            _state_named(person)):
+        person = None  # "the governor of Lagos State": a place, not a name
     if person and title_hits and head.tag_ == "NNS" and head.i in title_hits[-1][2]:
         person = None  # "Tuareg rebels": a plural group noun is the actor, not a person
     text = _span_text(tokens)
@@ -427,6 +481,10 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         return None
     if not names and not title_hits and known:
         return _copy(known, text)
+    if not title_hits and not person and head.pos_ == "NOUN":
+        member = organisation_people(names, head, text)
+        if member:
+            return member  # "the M23 movement", "OSCE monitors", "the head of the IMF"
     if not title_hits and not person and head.pos_ == "NOUN" and head.i not in named and (
             head.lower_ not in STATE_STAND_INS):
         return None  # "20 million U.S. dollars", "Chinese investment": a thing, not an actor
@@ -435,16 +493,28 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     code, sector = _code_and_sector(names, title_hits)
     if sector is None and _people_of_a_state(names, tokens, head):
         sector = "CVL"
+    if is_kin(head) and sector in OFFICIAL_SECTORS and not any(
+            head.i in indices for _, _, indices in title_hits):
+        sector = "ELI"  # "the daughter of Uzbekistan's president": an official's family
     office = " and ".join(off for title, off, _ in title_hits if title.kind == "person") or None
     if known and code in (None, known.code):
         code, sector, office = known.code, sector or known.sector, office or known.office
     elif person and not known:
         code, sector, office = _office_holder(person, memory.on, code, sector, office, title_hits)
+    if code is None and sector == "BUS" and multinational(tokens):
+        code = "MNC"  # "foreign oil companies": unnamed firms of no one state
     if code is None and title_hits and not person:
         # "gunmen in Karachi", "residents of Mosul": the place the phrase names; otherwise
         # "police", "protesters" are domestic actors of the state the story is about just now.
-        recent = memory.recent_countries(set())
-        code = _state_of_place(head) or (recent[0] if recent else memory.home_country)
+        # A state only mentioned as a place or topic ("the chaos in Afghanistan") is not theirs.
+        # "The minister accused Iran": the minister is not Iran's, named after him.
+        recent = [country for country in memory.recent_countries(set(), acting=True)
+                  if memory.first_acting_at.get(country, -1) < head.i]
+        body = _affiliation(head)
+        if body and body.kind == "organisation" and body.sector and sector in (None, "GOV"):
+            sector = body.sector  # "a spokesman for Amnesty International": the NGO's sector
+        code = (_state_of_place(head) or (body.code if body else None)
+                or (recent[0] if recent else memory.home_country))
     if code is None and not title_hits and head.ent_type_ not in NAMED_ENTITY_LABELS:
         return None
     if code in state_codes() and sector is None:
@@ -454,7 +524,7 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         memory.remember_person(actor)
     if not person and title_hits and title_hits[-1][0].kind == "group" and head.tag_ == "NNS":
         memory.remember_plural([actor])
-    memory.remember_country(code)
+    memory.remember_country(code, acting=not only_mentioned(head), position=head.i)
     return actor
 
 
@@ -505,11 +575,33 @@ def _state_of_place(head: Token) -> str | None:
             continue
         for place in (child for child in prep.children if child.dep_ == "pobj"):
             if place.pos_ != "PROPN" and place.ent_type_ not in PLACE_LABELS:
+                # "in Cameroon's English-speaking regions", "in the Afghan province"
+                owners = [c for c in place.children if c.dep_ in {"poss", "amod", "compound"}
+                          and (c.pos_ == "PROPN" or c.ent_type_ in PLACE_LABELS | {"NORP"})]
+                code = next(filter(None, (_state_named(o.text) for o in owners)), None)
+                if code:
+                    return code
                 continue
             words = [t for t in place.subtree if t.pos_ == "PROPN" or t.ent_type_ in PLACE_LABELS]
             code = _state_named(_span_text(words) if words else place.text)
             if code:
                 return code
+    return None
+
+
+AFFILIATION_PREPS = {"for", "at", "with"}
+
+
+def _affiliation(head: Token) -> NameEntry | None:
+    """'a spokesman for the Chinese foreign ministry', 'an official at the UN': the body the
+    person works for gives the code."""
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ not in AFFILIATION_PREPS:
+            continue
+        for body in (child for child in prep.children if child.dep_ == "pobj"):
+            names = _name_entries(list(body.subtree))
+            if names and names[-1][0].kind != "media":
+                return names[-1][0]
     return None
 
 
@@ -552,11 +644,11 @@ def _code_and_sector(names: list[tuple[NameEntry, set[int]]],
     if names:
         # The name nearest the head of an English noun phrase is the last one.
         entry = names[-1][0]
-        code, sector = entry.code, entry.sector
+        code, sector = national_branch(names) or entry.code, entry.sector
     if title_hits:
-        last = title_hits[-1][0]
+        last = specialised_sector([title.sector for title, _, _ in title_hits])
         # "a former MI6 officer": having left the service outranks the service's own sector.
-        sector = last.sector if sector in (None, "GOV") or last.sector == "ELI" else sector
+        sector = last if sector in (None, "GOV") or last == "ELI" else sector
     return code, sector
 
 

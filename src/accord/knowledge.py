@@ -12,6 +12,7 @@ import csv
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -102,7 +103,7 @@ class NameEntry:
 
     code: str
     sector: str | None
-    kind: str  # country | adjective | capital | seat | organisation | media
+    kind: str  # country | adjective | capital | seat | organisation | media | territory
     canonical: str
 
 
@@ -116,15 +117,19 @@ class Title:
 def _country_entries() -> Iterator[tuple[str, NameEntry]]:
     for row in read_table("countries.tsv"):
         code, name = row["code"], row["name"]
+        seats = {}
+        for seat in split_values(row["seats"]):
+            seat_name, _, sector = seat.partition(":")
+            seats[seat_name] = NameEntry(code, sector or "GOV", "seat", name)
+        # A seat that repeats the state's own name gives the sector the state acts through
+        # when it is not GOV: "the Vatican", "the Holy See" act as a church (REL).
         for alias in [name, *split_values(row["aliases"])]:
-            yield alias, NameEntry(code, None, "country", name)
+            yield alias, seats.pop(alias, NameEntry(code, None, "country", name))
         for adjective in split_values(row["adjectives"]):
             yield adjective, NameEntry(code, None, "adjective", name)
         for capital in split_values(row["capitals"]):
-            yield capital, NameEntry(code, "GOV", "capital", name)
-        for seat in split_values(row["seats"]):
-            seat_name, _, sector = seat.partition(":")
-            yield seat_name, NameEntry(code, sector or "GOV", "seat", name)
+            yield capital, seats.pop(capital, NameEntry(code, "GOV", "capital", name))
+        yield from seats.items()
 
 
 def _organisation_entries() -> Iterator[tuple[str, NameEntry]]:
@@ -180,11 +185,56 @@ def title_source(title: str) -> str | None:
     return "agents.tsv" if title in titles() else None
 
 
+@dataclass(frozen=True)
+class Era:
+    """A span in which an organisation acts with another code or sector than its row's."""
+
+    start: date | None
+    until: date | None
+    code: str
+    sector: str | None
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (
+            self.until is None or day < self.until)
+
+
+@lru_cache(maxsize=1)
+def organisation_eras() -> dict[str, tuple[Era, ...]]:
+    """Canonical organisation name -> its dated eras (organisation_eras.tsv)."""
+    eras: dict[str, list[Era]] = {}
+    for row in read_table("organisation_eras.tsv"):
+        start = date.fromisoformat(row["from"]) if row["from"] else None
+        until = date.fromisoformat(row["until"]) if row["until"] else None
+        eras.setdefault(row["name"], []).append(
+            Era(start, until, row["code"], row["sector"] or None))
+    return {name: tuple(found) for name, found in eras.items()}
+
+
+def in_era(entry: NameEntry, day: date | None) -> NameEntry:
+    """The organisation as it was on `day`: the SPLA is Sudan's rebels in 2000 and South
+    Sudan's army in 2015."""
+    if entry.kind != "organisation" or day is None:
+        return entry
+    for era in organisation_eras().get(entry.canonical, ()):
+        if era.covers(day):
+            return NameEntry(era.code, era.sector, entry.kind, entry.canonical)
+    return entry
+
+
+@lru_cache(maxsize=1)
+def territories() -> dict[str, NameEntry]:
+    """Territory name -> the state it belongs to, for the actor stage only (territories.tsv):
+    the geolocator and the entity ruler keep seeing the place."""
+    return {row["name"]: NameEntry(row["code"], None, "territory", row["name"])
+            for row in read_table("territories.tsv")}
+
+
 @lru_cache(maxsize=1)
 def name_first_words() -> frozenset[str]:
     """First words of every known name, and "the"/"The" that a name may be written after."""
     words = {"the", "The"}
-    for surface in name_table():
+    for surface in [*name_table(), *territories()]:
         first = surface.split()[0] if surface.split() else ""
         # The tokenizer splits "Al-Shabaab" at the hyphen and "'Ndrangheta" after the quote.
         words |= {first, first.split("-")[0], first[:1], first.split("'")[0]}

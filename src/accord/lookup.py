@@ -17,14 +17,15 @@ from spacy.tokens import Doc, Span, Token
 
 from accord.actors import mentions_in
 from accord.events import resolve_group
-from accord.knowledge import name_table, title_source, titles
+from accord.knowledge import in_era, name_table, territories, title_source, titles
 from accord.model import Actor, Article
 from accord.nlp import parse
 from accord.offices import holders_named, resolve_person
 from accord.pipeline import article_setting
 
-# The phrase is the subject of a plain reporting verb: the commonest frame in news.
-TEMPLATE = "{phrase} said on Monday."
+# The phrase is the subject of a plain act. Not a reporting verb: "Xinhua said" cites a source,
+# while the look-up asks what the phrase is as an actor.
+TEMPLATE = "{phrase} criticised the decision on Monday."
 
 
 def read_batch(lines: Iterable[str]) -> Iterator[tuple[str, date | None]]:
@@ -99,8 +100,9 @@ def _explanation(phrase: str, day: date | None, actor: Actor) -> dict:
                     "reason": person.reason}
     entry = _name_in(phrase)
     if entry:
-        source = {"organisation": "organisations.tsv", "media": "media.tsv"}.get(
-            entry.kind, "countries.tsv")
+        entry = in_era(entry, day)
+        source = {"organisation": "organisations.tsv", "media": "media.tsv",
+                  "territory": "territories.tsv"}.get(entry.kind, "countries.tsv")
         return {"source": source, "row": f"{entry.kind}: {entry.canonical}",
                 "reason": f"{entry.kind} name of {entry.canonical}"
                           + (f"; sector {actor.sector} from the rest of the phrase"
@@ -113,7 +115,7 @@ def _explanation(phrase: str, day: date | None, actor: Actor) -> dict:
 
 def _name_in(phrase: str):
     words = phrase.split()
-    table = name_table()
+    table = name_table() | territories()
     for size in range(len(words), 0, -1):
         for start in range(len(words) - size + 1):
             entry = table.get(" ".join(words[start:start + size]).removeprefix("the "))
