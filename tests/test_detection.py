@@ -19,6 +19,7 @@ EVENTS = {
                 "affairs.",
     "report": "Amnesty International released a report accusing the Nigerian army of torturing "
               "detainees.",
+    "verdict": "A Cairo court found three Egyptian journalists guilty of spreading false news.",
     "blame": "After the bombing on Tuesday, the Afghan government said Taliban militants were "
              "responsible.",
 }
@@ -77,6 +78,13 @@ def test_a_statement_whose_content_names_no_act_is_the_statement_event(events):
     assert primary["event"] == "ACCUSE"
     assert [a["code"] for a in primary["actor"]] == ["AFG"]
     assert "Taliban militants" in [r["entity_text"] for r in primary["recipient"]]
+
+
+def test_a_verdict_in_a_small_clause_is_matched_and_names_who_it_is_about(events):
+    [verdict] = events["verdict"]
+    assert verdict["event"] == "SANCTION"  # a conviction, as the lexicon codes "find >guilty"
+    assert [(r["code"], r["entity_text"]) for r in verdict["recipient"]] == \
+        [("EGY", "three Egyptian journalists")]
 
 
 def test_a_hyphenated_trigger_noun_matches_the_lexicon_written_solid():

@@ -137,10 +137,17 @@ def _object_lemmas(verb: Token) -> set[str]:
     for child in verb.children:
         if child.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS | {"acomp"}:
             nouns.extend(_object_nouns(child, depth=3))
+        if _small_clause(child):
+            nouns.append(child)  # "found him guilty": the parser makes "guilty" a clause
         if child.dep_ == "prep":
             nouns.extend(g for g in child.children if g.dep_ == "pobj")
     expanded = [*nouns, *(c for noun in nouns for c in noun.conjuncts)]
     return set().union(*(noun_keys(noun) for noun in expanded)) if expanded else set()
+
+
+def _small_clause(child: Token) -> bool:
+    """An adjective the parser heads a complement clause with: "found him >guilty"."""
+    return child.dep_ == "ccomp" and child.pos_ == "ADJ"
 
 
 def _prep_lemmas(verb: Token) -> set[str]:
@@ -279,6 +286,9 @@ def _recipient_heads(verb: Token) -> list[Token]:
     for carrier in (c for obj in objects for c in obj.children if c.dep_ == "acl"):
         heads.extend(g for prep in carrier.children if prep.dep_ == "prep"
                      and prep.lower_ in RECIPIENT_PREPS for g in prep.children if g.dep_ == "pobj")
+    # "found him guilty": the small clause's subject is who the verdict is about.
+    heads.extend(s for clause in verb.children if _small_clause(clause)
+                 for s in clause.children if s.dep_ in SUBJECT_DEPS)
     # "said Taliban militants were responsible": a statement is about its content's subject.
     if _is_statement(verb):
         heads.extend(s for content in verb.children if content.dep_ == "ccomp"
