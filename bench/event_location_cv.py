@@ -4,8 +4,8 @@
 
 Given each item's gold verb, the model chooses its place among the sentence's place mentions, or
 none; accuracy is defined in event_location_model.py (and docs/benchmarks.md). Folds are fixed by
-a seeded shuffle; each fold's model (weights and threshold) sees only the other four folds.
-Appends the figures to docs/benchmarks.md unless --no-record.
+a seeded shuffle; each fold's model sees only the other four folds. The errors are broken down
+by kind over all folds. Appends the figures to docs/benchmarks.md unless --no-record.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import argparse
 import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     examples = build_examples(items, parse_items(items, args.path))
     lines = []
     scores = []
+    kinds: Counter[str] = Counter()
     for fold, test_ids in enumerate(folds_of(len(examples))):
         held = set(test_ids)
         train = [e for i, e in enumerate(examples) if i not in held]
@@ -51,14 +53,17 @@ def main(argv: list[str] | None = None) -> int:
         model = fit(train)
         score = accuracy(model, test)
         scores.append(score)
+        kinds.update(_outcome(e, model.choose(e)) for e in test)
         with_gold = [e for e in test if e.item.gold]
         without = [e for e in test if not e.item.gold]
         lines.append(f"fold {fold}: accuracy {score:.3f} (items {len(test)}; with gold place "
                      f"{_share(model, with_gold):.3f} of {len(with_gold)}; without "
-                     f"{_share(model, without):.3f} of {len(without)}; threshold "
-                     f"{model.threshold})")
+                     f"{_share(model, without):.3f} of {len(without)}; "
+                     f"{len(model.weights)} weights)")
     reachable = sum(1 for e in examples if not e.item.gold or any(e.labels)) / len(examples)
     mean = sum(scores) / len(scores)
+    lines.append("outcomes over all folds: " + "; ".join(f"{kind} {count}" for kind, count
+                                                          in sorted(kinds.items())))
     lines.append(f"mean accuracy {mean:.3f} (min {min(scores):.3f}); ceiling with the tagger's "
                  f"mentions {reachable:.3f}; {time.perf_counter() - started:.0f} s")
     print("\n".join(lines))
@@ -69,6 +74,22 @@ def main(argv: list[str] | None = None) -> int:
 
 def _share(model, examples) -> float:
     return sum(is_correct(e, model.choose(e)) for e in examples) / max(len(examples), 1)
+
+
+def _outcome(example, chosen: int | None) -> str:
+    """Right or the kind of error: the kinds a better model, or a better tagger, would fix."""
+    gold = example.item.gold
+    if is_correct(example, chosen):
+        if not gold or chosen is None:
+            return "right (none)"
+        golds = {example.item.text[start:end].strip() for start, end in gold}
+        exact = example.mentions[chosen].strip() in golds
+        return "right (same text)" if exact else "right (overlapping text)"
+    if not gold:
+        return "wrong: place chosen, gold none"
+    if not any(example.labels):
+        return "wrong: gold place not among the mentions"
+    return "wrong: none chosen, gold place" if chosen is None else "wrong: another mention"
 
 
 def _record(path: str, lines: list[str]) -> None:

@@ -27,12 +27,14 @@ class Item:
 
 @dataclass
 class Example:
-    """An item's candidate mentions with their features and labels (1 = a gold place)."""
+    """An item's candidate mentions with their features and labels (1 = a gold place), and the
+    features of its "no place here" option."""
 
     item: Item
     rows: list[list[str]]
     labels: list[int]
     mentions: list[str]
+    none_row: list[str]
 
 
 def read_items(path: str | Path) -> list[Item]:
@@ -80,12 +82,13 @@ def build_examples(items: list[Item], docs: list[Doc]) -> list[Example]:
     for item, doc in zip(items, docs, strict=True):
         trigger = _trigger(doc, item.verb)
         if trigger is None:
-            examples.append(Example(item, [], [], []))
+            examples.append(Example(item, [], [], [], ["NONE"]))
             continue
         sentence = _sentence_of(trigger)
         mentions = place_choice.place_mentions(sentence)
         rule = place_choice.where.locate_event(sentence, trigger) if mentions else None
         rows = place_choice.mention_features(sentence, trigger, mentions, rule)
         labels = [int(_overlaps(m.span.start_char, m.span.end_char, item.gold)) for m in mentions]
-        examples.append(Example(item, rows, labels, [m.text for m in mentions]))
+        none_row = place_choice.none_features(trigger, len(mentions))
+        examples.append(Example(item, rows, labels, [m.text for m in mentions], none_row))
     return examples

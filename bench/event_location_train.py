@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/event_location_train.py ../shared/data/event_location/train.jsonl
 
-Writes src/accord/data/models/event_place.json: feature weights, bias and threshold of a
-logistic regression (see event_location_model.py). The data set (Andy Halterman's, MIT) is used
-for training only; only the learned weights are committed.
+Writes src/accord/data/models/event_place.json: the feature weights of a conditional logit over
+each item's mentions and "no place here" (see event_location_model.py). The data set (Andy
+Halterman's, MIT) is used for training only; only the learned weights are committed.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     items = read_items(args.path)
     examples = build_examples(items, parse_items(items, args.path))
     model = fit(examples)
-    note = (f"event-place model: logistic regression over {len(examples)} items of the "
+    note = (f"event-place model: conditional logit over {len(examples)} items of the "
             "event-location data set (A. Halterman, MIT); rebuilt by bench/event_location_train.py")
     model.to_json(Path(args.out), note)
-    print(f"wrote {args.out}: {len(model.weights)} features, threshold {model.threshold}, "
+    print(f"wrote {args.out}: {len(model.weights)} features, "
           f"training accuracy {accuracy(model, examples):.3f}")
     return 0
 

@@ -78,7 +78,8 @@ CASES = [
     ("Saudi and Iranian envoys held talks in Beijing.", "CHN", "Beijing"),
     ("Azerbaijani and Armenian leaders met in Brussels.", "BEL", "Brussels"),
     ("Armenian protesters rallied in Yerevan.", "ARM", "Yerevan"),
-    ("Azerbaijani forces shelled positions near Stepanakert.", None, None),
+    # GeoNames files Stepanakert (Khankendi) under Azerbaijan.
+    ("Azerbaijani forces shelled positions near Stepanakert.", "AZE", "Stepanakert"),
     ("Kazakh police detained protesters in Almaty.", "KAZ", "Almaty"),
     ("The Uzbek president hosted his Turkmen counterpart in Samarkand.", "UZB", "Samarkand"),
     ("Mongolian protesters rallied in Ulaanbaatar.", "MNG", "Ulan Bator"),
@@ -132,8 +133,9 @@ def located() -> dict[str, tuple[str | None, str | None]]:
         placed = list(candidates_of(setting, doc))
         best = max(placed, key=lambda item: item[2].confidence, default=None)
         place = build_record(setting, *best).event_loc if best else None
-        found[article.text] = ((place.country_code, normalize_name(place.resolved_place or ""))
-                               if place else (None, None))
+        # A name kept unresolved ("Lampedusa", geonameid null) puts nothing on the map.
+        resolved = normalize_name(place.resolved_place) if place and place.resolved_place else None
+        found[article.text] = (place.country_code, resolved) if place else (None, None)
     return found
 
 

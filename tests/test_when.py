@@ -10,6 +10,7 @@ from accord.when import (
     has_future_time,
     parse_explicit_date,
     parse_month_day,
+    read_time,
     resolve_date,
     resolve_month_day,
 )
@@ -62,11 +63,11 @@ DATE_TABLE: list[tuple[str, date | None, date | None, str | None]] = [
     ("Troops crossed the border Aug 3.", THU, date(2021, 8, 3), "day"),
     ("The summit of OCT. 5 ended early.", THU, date(2020, 10, 5), "day"),
     # weeks
-    ("Last week, the two sides exchanged fire.", THU, date(2021, 9, 9), "week"),
-    ("Earlier this week the envoy visited Moscow.", THU, date(2021, 9, 16), "week"),
-    ("A week ago, the minister resigned.", THU, date(2021, 9, 9), "week"),
-    ("Two weeks ago the army entered the city.", THU, date(2021, 9, 2), "week"),
-    ("Over the weekend, protesters clashed with police.", MON, date(2021, 9, 18), "week"),
+    ("Last week, the two sides exchanged fire.", THU, date(2021, 9, 9), "month"),
+    ("Earlier this week the envoy visited Moscow.", THU, date(2021, 9, 16), "month"),
+    ("A week ago, the minister resigned.", THU, date(2021, 9, 9), "month"),
+    ("Two weeks ago the army entered the city.", THU, date(2021, 9, 2), "month"),
+    ("Over the weekend, protesters clashed with police.", MON, date(2021, 9, 18), "month"),
     # months
     ("Earlier this month the parliament voted.", THU, date(2021, 9, 1), "month"),
     ("Last month the government imposed a curfew.", THU, date(2021, 8, 1), "month"),
@@ -130,6 +131,14 @@ def test_date_table_is_resolved_with_at_least_95_percent_exact_accuracy() -> Non
     accuracy = 1 - len(failures) / len(DATE_TABLE)
     assert len(DATE_TABLE) >= 60
     assert accuracy >= 0.95, f"accuracy {accuracy:.1%}; failures:\n" + "\n".join(failures)
+
+
+def test_a_record_never_has_week_precision_a_week_is_recorded_as_its_month() -> None:
+    assert resolve_date("Last week, the two sides exchanged fire.", THU) == (date(2021, 9, 9),
+                                                                             "month")
+    assert read_time("Last week, the two sides exchanged fire.", THU).precision == "week"
+    precisions = {resolve_date(sentence, ref)[1] for sentence, ref, _, _ in DATE_TABLE}
+    assert precisions <= {"day", "month", "year", None}
 
 
 def test_sample_story_meeting_on_thursday_is_the_dateline_day() -> None:

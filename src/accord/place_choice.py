@@ -3,15 +3,15 @@
 Owns the candidate places of a sentence (the tagger's GPE/LOC/FAC entities, and other capitalised
 entities the gazetteer knows), the features relating a candidate to the event's trigger
 (dependency path, governing preposition, distance, clause, entity label, gazetteer class, the
-hand rule's pick), and the logistic model in data/models/event_place.json that scores them. The
-model is a table of feature weights: inference is a sum and a sigmoid, loaded once. It is trained
+hand rule's pick, what the mention's phrase hangs on), and the conditional logit in
+data/models/event_place.json that scores them against a "no place here" option. The model is a
+table of feature weights: inference is a sum per option, loaded once. It is trained
 by bench/event_location_train.py on the event-location data set; nothing here imports training.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +31,13 @@ UNLABELLED = "NAME"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj", "acl", "pcomp",
                          "parataxis"})
+# Nouns that only frame a place ("the city of Mosul", "in the province of Helmand", "the
+# outskirts of Homs"): the phrase's real attachment is above them.
+PLACE_FRAMES = frozenset({"city", "town", "village", "province", "district", "region", "area",
+                          "capital", "neighbourhood", "neighborhood", "suburb", "outskirts",
+                          "countryside", "governorate", "state", "county", "port", "border",
+                          "camp", "part", "centre", "center", "north", "south", "east", "west",
+                          "vicinity", "heart", "edge", "outside", "municipality", "hamlet"})
 DASHES = frozenset({"-", "--", "\u2014", "\u2013", ":"})
 
 
@@ -52,20 +59,21 @@ class PlaceMention:
 
 @dataclass(frozen=True)
 class PlaceModel:
-    weights: dict[str, float]
-    bias: float
-    threshold: float
+    """A conditional logit over a sentence's options: each mention, and "no place here" (the
+    NONE option, scored from the trigger's own features). The highest score wins; weights not
+    in the table count zero."""
 
-    def probability(self, features: Collection[str]) -> float:
-        score = self.bias + sum(self.weights.get(feature, 0.0) for feature in features)
-        return 1.0 / (1.0 + math.exp(-score))
+    weights: dict[str, float]
+
+    def score(self, features: Collection[str]) -> float:
+        return sum(self.weights.get(feature, 0.0) for feature in features)
 
 
 @lru_cache(maxsize=1)
 def place_model() -> PlaceModel:
     with open(MODEL_PATH, encoding="utf-8") as handle:
         data = json.load(handle)
-    return PlaceModel(data["weights"], data["bias"], data["threshold"])
+    return PlaceModel(data["weights"])
 
 
 # ---------------------------------------------------------------- candidates
@@ -89,7 +97,25 @@ def place_mentions(sentence: Span) -> list[PlaceMention]:
             found.append(PlaceMention(span))
             run = []
     found.sort(key=lambda mention: mention.span.start)
-    return [mention for mention in found if mention.text.strip()]
+    return [mention for mention in _joined(found) if mention.text.strip()]
+
+
+def _joined(mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Adjacent pieces of one name the tagger split ("Tell" GPE + "Abyad") made one mention
+    when the gazetteer knows the whole name."""
+    joined: list[PlaceMention] = []
+    for mention in mentions:
+        if joined and joined[-1].span.end == mention.span.start:
+            previous = joined[-1].span
+            whole = Span(previous.doc, previous.start, mention.span.end,
+                         label=previous.label_ if previous.label_ != UNLABELLED
+                         else mention.span.label_)
+            hints = toponyms.countries_named(whole.sent.text)
+            if toponyms.resolve_in_context(PlaceMention(whole).text, hints) is not None:
+                joined[-1] = PlaceMention(whole)
+                continue
+        joined.append(mention)
+    return joined
 
 
 # ---------------------------------------------------------------- features
@@ -164,6 +190,7 @@ def mention_features(sentence: Span, trigger: Token, mentions: Sequence[PlaceMen
     classes = [_place_class(mention.text, context) for mention in mentions]
     has_specific = any(c not in ("PCLI", "ADM1", "CONT") for c in classes)
     trigger_clause = _clause_of(trigger)
+    hangs_on = _hangs_on(mentions)
     rows = []
     for position, mention in enumerate(mentions):
         ups, downs = dependency_path(trigger, mention.root)
@@ -204,8 +231,96 @@ def mention_features(sentence: Span, trigger: Token, mentions: Sequence[PlaceMen
             features.append("broader_than_another")
         if prep is not None:
             features.append(f"prep_head={prep.head.lemma_.lower()}|{prep_word}")
+        features += _attachment_features(trigger, mention, prep_word, trigger_clause)
+        # "Sopore town in Baramulla district": the place another names hangs on is the
+        # narrower one; annotators place an event at the narrowest.
+        under = hangs_on[position] is not None
+        over = position in hangs_on
+        features += [f"under_other={under}", f"over_other={over}",
+                     f"nesting={under}|{over}|{prep_word}"]
         rows.append(features)
     return rows
+
+
+def _hangs_on(mentions: Sequence[PlaceMention]) -> list[int | None]:
+    """For each mention, the other mention its phrase hangs on within a few heads, if any:
+    "Sopore town in Baramulla district" hangs Baramulla on Sopore."""
+    owner = {token.i: position for position, mention in enumerate(mentions)
+             for token in mention.span}
+    found: list[int | None] = []
+    for position, mention in enumerate(mentions):
+        token, hit = mention.root, None
+        for _ in range(4):
+            if token.head.i == token.i:
+                break
+            token = token.head
+            other = owner.get(token.i)
+            if other is not None and other != position:
+                hit = other
+                break
+        found.append(hit)
+    return found
+
+
+def _attachment(mention: PlaceMention) -> tuple[Token | None, bool]:
+    """The word the mention's phrase hangs on, past its name, conjuncts, appositions and
+    preposition: the verb of "killed in X", the noun of "prosecutor in Cali", "issues
+    concerning Taiwan, Hong Kong"; past a frame noun ("the city of Mosul"), which is reported."""
+    name = {token.i for token in mention.span}
+    token = mention.root
+    framed = False
+    for _ in range(10):
+        head = token.head
+        if head.i == token.i:
+            return None, framed
+        passing = (head.i in name or token.dep_ in ("conj", "appos", "compound", "pobj", "pcomp")
+                   or head.pos_ == "ADP" or head.dep_ in ("prep", "agent", "cc")
+                   or head.pos_ == "PROPN")
+        if not passing and head.pos_ == "NOUN" and head.lemma_.lower() in PLACE_FRAMES:
+            framed = True
+        elif not passing:
+            return head, framed
+        token = head
+    return None, framed
+
+
+def _attachment_features(trigger: Token, mention: PlaceMention, prep_word: str,
+                         trigger_clause: Token) -> list[str]:
+    """What the mention's phrase modifies, relative to the trigger: the trigger itself, a noun
+    in the trigger's subtree, a noun elsewhere, another verb."""
+    attached, framed = _attachment(mention)
+    if attached is None:
+        kind, word = "none", "none"
+    elif attached.i == trigger.i:
+        kind, word = "trigger", "trigger"
+    else:
+        inside = trigger.left_edge.i <= attached.i <= trigger.right_edge.i
+        kind = f"{attached.pos_}|{'in' if inside else 'out'}"
+        word = attached.lemma_.lower()
+    clause_of_attached = _clause_of(attached) if attached is not None else None
+    own_clause = clause_of_attached is not None and clause_of_attached.i == trigger_clause.i
+    fronted = mention.span.start < trigger.i and any(
+        token.text == "," for token in mention.span.doc[mention.span.end : trigger.i])
+    return [
+        f"attach={kind}", f"attach_prep={kind}|{prep_word}", f"attach_word={word}",
+        f"attach_word_prep={word}|{prep_word}", f"attach_clause={own_clause}|{kind}",
+        f"verb_attach={trigger.lemma_.lower()}|{kind}", f"framed={framed}|{kind}",
+        f"fronted={fronted}|{prep_word}",
+        f"verbs_between={min(_verbs_between(trigger, mention.span), 3)}",
+    ]
+
+
+def _verbs_between(trigger: Token, span: Span) -> int:
+    low, high = sorted((trigger.i, span.start if span.start > trigger.i else span.end - 1))
+    return sum(1 for token in trigger.doc[low + 1 : high] if token.pos_ == "VERB")
+
+
+def none_features(trigger: Token, mention_count: int) -> list[str]:
+    """The features of the "no place here" option: how often this trigger, in this form and
+    role, has its place in its sentence."""
+    return ["NONE", f"NONE|verb={trigger.lower_}", f"NONE|lemma={trigger.lemma_.lower()}",
+            f"NONE|tag={trigger.tag_}", f"NONE|dep={trigger.dep_}",
+            f"NONE|count={min(mention_count, 4)}"]
 
 
 def _trigger_features(trigger: Token, features: list[str]) -> list[str]:
@@ -222,6 +337,9 @@ def _trigger_features(trigger: Token, features: list[str]) -> list[str]:
         f"known_prep={values['known']}|{prep}|{values['side']}",
         f"dist_side={values['dist']}|{values['side']}",
         f"subtree_prep={values['in_trigger_subtree']}|{prep}",
+        f"label_path={label}|{values['path_down']}",
+        f"known_path={values['known']}|{values['path_down']}|{values['path_up']}",
+        f"class_path={values['class']}|{values['path_down']}",
     ]
 
 
@@ -268,10 +386,9 @@ def choose_mention(sentence: Span, trigger: Token, context: Collection[str] = ()
                                    frozenset(parties))
     model = place_model()
     rows = mention_features(sentence, trigger, mentions, rule_pick, context)
-    scored = [(model.probability(row), mention) for row, mention in zip(rows, mentions,
-                                                                        strict=True)]
-    best_probability, best = max(scored, key=lambda item: item[0])
-    return best if best_probability >= model.threshold else None
+    scored = [(model.score(row), mention) for row, mention in zip(rows, mentions, strict=True)]
+    best_score, best = max(scored, key=lambda item: item[0])
+    return best if best_score > model.score(none_features(trigger, len(mentions))) else None
 
 
 def event_place(sentence: Span, trigger: Token, context: Sequence[str] = (),

@@ -3,7 +3,8 @@
 Owns the English month and weekday tables (the dateline parser in `readers` uses them too),
 `parse_month_day` for "Sept. 16" / "16 September", and `resolve_date`, which dates a clause
 from its first temporal expression. The reference date is the story's dateline date, else its
-publication date. Precision is honest: "day", "week", "month" or "year".
+publication date. Precision is honest: a reading is "day", "week", "month" or "year"; a
+record's `date_precision` is "day", "month" or "year" (a week's reading is recorded as "month").
 
 Rules that news needs and general-purpose date parsers get wrong:
 - a bare weekday ("met on Thursday") is the most recent such day on or before the reference;
@@ -403,13 +404,20 @@ def read_time(text: str, ref: date | None) -> TimeReading:
     return TimeReading(ref, "day") if ref is not None else TimeReading(None, None)
 
 
+# A record's precision is day, month or year (the issue's and the exports' contract). "Last
+# week" names seven days, not one: calling it a day would put a guessed day in daily counts, so
+# it is recorded as the coarser month, which the week nearly always lies in.
+RECORD_PRECISION = {"week": "month"}
+
+
 def resolve_date(text: str, ref: date | None) -> Resolution:
-    """Date a clause for the record: (date, precision) with precision "day", "week", "month" or
-    "year". A future time dates the record by the report that announces it: (ref, "day")."""
+    """Date a clause for the record: (date, precision) with precision "day", "month" or "year".
+    A future time dates the record by the report that announces it: (ref, "day")."""
     reading = read_time(text, ref)
     if reading.future and ref is not None:
         return (ref, "day")
-    return (reading.date, reading.precision)
+    precision = reading.precision
+    return (reading.date, RECORD_PRECISION.get(precision, precision) if precision else None)
 
 
 def has_future_time(text: str) -> bool:
