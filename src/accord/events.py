@@ -88,6 +88,9 @@ class Candidate:
     # A statement verb kept as an open clause: a fallback carrier of the sentence's event that
     # the type model's features leave out.
     statement: bool = False
+    # Its recipients are an abstract object ("opposes interference"): read by the type model,
+    # never emitted as a party.
+    abstract_object: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -365,11 +368,18 @@ def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
     # No table knows any of them: the nearest noun phrase is the other party, code null. A head
     # the tables do know (the actor itself, "Kyrgyzstan is committed") is never a party of
     # unknown code.
-    # An abstract object ("opposes interference") is what the act is about, not who it is done
-    # to; the subject side keeps any noun ("the donor agency froze funding").
-    unknown = [h for h in heads if h.dep_ not in {"attr", "oprd"} and h.i not in named_heads
-               and not is_abstract(h)]
+    unknown = [h for h in heads if h.dep_ not in {"attr", "oprd"} and h.i not in named_heads]
     return _first_syntax_party(unknown)
+
+
+def is_abstract_party(mention: Mention | None, doc) -> bool:
+    """A party of unknown code whose phrase is an abstract noun ("opposes interference"): what
+    the act is about, not who it is done to. The model still reads it; records leave it out."""
+    if mention is None or any(a.code or a.sector or a.name for a in mention.actors):
+        return False
+    heads = [doc[i] for i in mention.tokens if doc[i].head.i not in mention.tokens
+             or doc[i].head.i == i]
+    return bool(heads) and all(is_abstract(head) for head in heads)
 
 
 # ---------------------------------------------------------------- modality
@@ -636,6 +646,7 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
     # "Twelve soldiers were killed": the passive subject is who it was done to, whether or not
     # the perpetrator is named.
     recipients = find_recipients(trigger, memory, actors, passive_subject)
+    abstract_object = is_abstract_party(recipients, verb.doc)
     negated, future, hypothetical = modality(verb, frame[0] if frame else None,
                                              reported=speech is not None)
     candidate = Candidate(
@@ -646,6 +657,7 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
         event_type=final.type, cameo=final.cameo, mode=final.mode,
         contexts=contexts_for(verb, pattern),
         negated=negated, future=future, hypothetical=hypothetical, reported=reported,
+        abstract_object=abstract_object,
     )
     promised = (future or is_intent(verb)) and not (negated or hypothetical)
     if final.type in PROMISE_TYPES and promised:

@@ -95,6 +95,13 @@ def _rescored(found: list[tuple[int, Span, list[Candidate]]], profile: str,
             for (index, sent, cands), found_features in zip(found, features, strict=True)]
 
 
+def without_abstract_object(candidate: Candidate) -> Candidate:
+    """The model has read the candidate; an abstract object is no party of the record."""
+    if candidate.abstract_object:
+        candidate.recipients = []
+    return candidate
+
+
 def worth_emitting(candidate: Candidate) -> bool:
     if candidate.is_open:
         return False  # no model typed it
@@ -116,7 +123,7 @@ def code_document(article: Article, doc: Doc, profile: str = classify.FAST,
     """The article's event records; `models` (default: the profile's shipped ones) decide."""
     setting = article_setting(article, doc)
     emitted = [item for item in candidates_of(setting, doc, profile=profile, models=models)
-               if worth_emitting(item[2])]
+               if worth_emitting(without_abstract_object(item[2]))]
     return [build_record(setting, sent, index, candidate)
             for sent, index, candidate in one_per_statement(emitted)]
 
