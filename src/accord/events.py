@@ -104,10 +104,15 @@ class Candidate:
 def hyphen_joined(token: Token) -> str | None:
     """The lemma of a hyphenated word ending in `token`, written solid: "cease-fire" is
     "ceasefire" as the lexicon writes it."""
-    if token.i < 2 or token.i - 2 < token.sent.start:
+    # This runs on every word: one look at the word before, and nothing more unless it is a
+    # hyphen written solid ("cease-fire", never "cease - fire").
+    if token.i < 2:
         return None
-    hyphen, first = token.doc[token.i - 1], token.doc[token.i - 2]
-    if hyphen.text != "-" or first.whitespace_ or hyphen.whitespace_:
+    hyphen = token.doc[token.i - 1]
+    if hyphen.text != "-" or hyphen.whitespace_:
+        return None
+    first = token.doc[token.i - 2]
+    if first.whitespace_:
         return None
     return first.lower_ + token.lemma_.lower()
 

@@ -81,7 +81,16 @@ def place_model() -> PlaceModel:
 
 def place_mentions(sentence: Span) -> list[PlaceMention]:
     """Every name of the sentence, in order: its entities (not dates or numbers), and runs of
-    capitalised proper nouns the tagger left outside any entity ("erupted in Taez")."""
+    capitalised proper nouns the tagger left outside any entity ("erupted in Taez"). Found once
+    per sentence and kept with the parse: every event of the sentence asks again."""
+    cache = sentence.doc.user_data.setdefault(MENTIONS_KEY, {})
+    key = (sentence.start, sentence.end)
+    if key not in cache:
+        cache[key] = _find_mentions(sentence)
+    return list(cache[key])
+
+
+def _find_mentions(sentence: Span) -> list[PlaceMention]:
     found = [PlaceMention(entity) for entity in sentence.ents
              if entity.label_ not in NOT_NAME_LABELS and entity.text[:1].isupper()
              or entity.label_ in PLACE_LABELS]
@@ -98,6 +107,9 @@ def place_mentions(sentence: Span) -> list[PlaceMention]:
             run = []
     found.sort(key=lambda mention: mention.span.start)
     return [mention for mention in _joined(found) if mention.text.strip()]
+
+
+MENTIONS_KEY = "accord.place_mentions"
 
 
 def _joined(mentions: list[PlaceMention]) -> list[PlaceMention]:
