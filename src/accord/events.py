@@ -12,6 +12,7 @@ dates and actor codes come from their own modules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -727,7 +728,16 @@ def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
     return candidates
 
 
+@lru_cache(maxsize=1)
+def _statement_lemmas() -> frozenset[str]:
+    return frozenset(lemma for lemma, patterns in trigger_patterns().items()
+                     if any(pattern.type == "SAY" for pattern in patterns))
+
+
 def _is_statement(verb: Token) -> bool:
+    """A statement verb ("said", "announced"); most verbs are ruled out by their lemma alone."""
+    if verb.lemma_.lower() not in _statement_lemmas():
+        return False
     pattern = match_trigger(verb)
     return pattern is not None and pattern.type == "SAY"
 
