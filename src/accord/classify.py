@@ -216,7 +216,7 @@ def _trigger_chars(candidates: Sequence) -> dict[str, float]:
 def sentence_features(sent: Span, candidates: Sequence) -> dict[str, float]:
     """Everything the model reads about one sentence and the rule coder's candidates in it
     (statements kept only as fallback carriers are left out: the act they report speaks)."""
-    candidates = [c for c in candidates if not getattr(c, "statement", False)]
+    candidates = [c for c in candidates if not c.statement]
     features = {"bias": 1.0}
     features.update(_ngrams(sent))
     features.update(_clause_words(candidates))

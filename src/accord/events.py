@@ -690,7 +690,7 @@ def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
     speeches = find_speech(sent, memory)
     candidates: list[Candidate] = []
     consumed: set[int] = set()
-    open_verbs: list[Token] = []
+    open_verbs: list[tuple[Token, bool]] = []  # (verb, is a statement)
     for token in sent:
         if not _is_clause_verb(token):
             continue
@@ -698,7 +698,7 @@ def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
         if pattern is None or pattern.type in {"NONE", "SAY"}:
             # A statement is an open clause too: what the model reads in it ("said militants
             # were responsible" ACCUSE, "announced a ceasefire") may be the sentence's event.
-            open_verbs.append(token)
+            open_verbs.append((token, pattern is not None and pattern.type == "SAY"))
             continue
         if token.i in consumed:
             continue
@@ -708,10 +708,10 @@ def extract_candidates(sent: Span, memory: ArticleMemory) -> list[Candidate]:
         consumed.add(candidate.trigger.i)
         candidates.append(candidate)
     typed = bool(candidates)
-    for token in open_verbs:
+    for token, statement in open_verbs:
         if token.i not in consumed and _has_argument(token):
             candidates.append(_verb_candidate(token, open_pattern(token), memory, speeches))
-            if _is_statement(token):
+            if statement:
                 # A statement leads only when no other clause names the act's parties, so the
                 # sentence's features still come from the act it reports.
                 candidates[-1].pattern = replace(candidates[-1].pattern,

@@ -79,6 +79,9 @@ def candidates_of(setting: ArticleSetting, doc: Doc, rescored: bool = True,
         found = _rescored(found, profile, models or classify.load_models(profile))
     for index, sent, candidates in found:
         for candidate in candidates:
+            if rescored and candidate.abstract_object:
+                # The models have read it; an abstract object is no party of the record.
+                candidate.recipients = []
             yield sent, index, candidate
 
 
@@ -93,13 +96,6 @@ def _rescored(found: list[tuple[int, Span, list[Candidate]]], profile: str,
     return [(index, sent, classify.rescore(sent, cands, models.types, features=found_features,
                                            detector=models.detector))
             for (index, sent, cands), found_features in zip(found, features, strict=True)]
-
-
-def without_abstract_object(candidate: Candidate) -> Candidate:
-    """The model has read the candidate; an abstract object is no party of the record."""
-    if candidate.abstract_object:
-        candidate.recipients = []
-    return candidate
 
 
 def worth_emitting(candidate: Candidate) -> bool:
@@ -123,7 +119,7 @@ def code_document(article: Article, doc: Doc, profile: str = classify.FAST,
     """The article's event records; `models` (default: the profile's shipped ones) decide."""
     setting = article_setting(article, doc)
     emitted = [item for item in candidates_of(setting, doc, profile=profile, models=models)
-               if worth_emitting(without_abstract_object(item[2]))]
+               if worth_emitting(item[2])]
     return [build_record(setting, sent, index, candidate)
             for sent, index, candidate in one_per_statement(emitted)]
 
