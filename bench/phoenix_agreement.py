@@ -11,8 +11,8 @@ both sides).
 
 For every holder in office_holders.tsv whom Phoenix knows by a full name, on 1 January and 1 July
 of 2010-2013 and on 1 January 2014 (Phoenix was generated in January 2014) while the table has
-them in office, the day counts as agreeing when Phoenix gives the same state with a GOV role (MIL for an army
-chief). The figures are given for all offices and for each office.
+them in office, the day counts as agreeing when Phoenix gives the same state with a GOV role
+(MIL for an army chief). The figures are given for all offices and for each office.
 Elizabeth II's realms other than the United Kingdom are left out: Phoenix codes her with the
 United Kingdom only, a convention rather than an error. Public_roles.tsv was converted from
 the same file for 1990-2009; this is the error rate its rows carry.
