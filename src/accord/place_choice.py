@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy.tokens import Span, Token
 
@@ -135,8 +136,19 @@ def _joined(mentions: list[PlaceMention]) -> list[PlaceMention]:
 
 
 BROAD_CLASSES = frozenset({"PCLI", "ADM1", "CONT"})
+ENTERED_CLAUSES = frozenset({"relcl", "ccomp", "acl", "advcl", "xcomp", "parataxis"})
 FACTS_KEY = "accord.place_mention_facts"
 COUNTS_KEY = "accord.place_running_counts"
+
+
+class Step(NamedTuple):
+    """A token on a chain of heads: its position, dependency label, part of speech, and its
+    word class on a path (the preposition's own word, else the part of speech)."""
+
+    position: int
+    dep: str
+    pos: str
+    word: str
 
 
 @dataclass(frozen=True)
@@ -149,11 +161,12 @@ class MentionFacts:
     end: int
     root: int
     label: str
+    dep: str
     known: bool
     place_class: str
     prep_word: str
     name_key: str  # the normalised name, to compare with the hand rule's pick
-    chain: tuple[tuple[int, str], ...]  # (position, dependency label), from the root upwards
+    chain: tuple[Step, ...]  # from the root upwards
     clause: int
     attached: int | None
     attached_pos: str
@@ -171,24 +184,53 @@ def _ancestors(token: Token) -> list[Token]:
     return chain
 
 
-def _chain(token: Token) -> tuple[tuple[int, str], ...]:
-    return tuple((ancestor.i, ancestor.dep_) for ancestor in _ancestors(token))
+def _chain(token: Token) -> tuple[Step, ...]:
+    return tuple(Step(ancestor.i, ancestor.dep_, ancestor.pos_,
+                      ancestor.lower_ if ancestor.pos_ == "ADP" else ancestor.pos_)
+                 for ancestor in _ancestors(token))
 
 
-def _path(up_chain: Sequence[tuple[int, str]], down_chain: Sequence[tuple[int, str]]
+def _meeting(up_chain: Sequence[Step], down_chain: Sequence[Step]) -> tuple[int, int] | None:
+    """Where two chains of heads meet: the common ancestor's step in each, if any."""
+    down_at = {step.position: index for index, step in enumerate(down_chain)}
+    for index, step in enumerate(up_chain):
+        if step.position in down_at:
+            return index, down_at[step.position]
+    return None
+
+
+def _path(up_chain: Sequence[Step], down_chain: Sequence[Step], meeting: tuple[int, int] | None
           ) -> tuple[list[str], list[str]]:
-    down_at = {position: step for step, (position, _) in enumerate(down_chain)}
-    for step, (position, _) in enumerate(up_chain):
-        if position in down_at:
-            ups = [dep for _, dep in up_chain[:step]]
-            downs = [dep for _, dep in reversed(down_chain[: down_at[position]])]
-            return ups, downs
-    return [dep for _, dep in up_chain], [dep for _, dep in reversed(down_chain)]
+    if meeting is None:
+        return [step.dep for step in up_chain], [step.dep for step in reversed(down_chain)]
+    up_end, down_end = meeting
+    return ([step.dep for step in up_chain[:up_end]],
+            [step.dep for step in reversed(down_chain[:down_end])])
 
 
 def dependency_path(trigger: Token, target: Token) -> tuple[list[str], list[str]]:
     """Dependency labels going up from the trigger to the common ancestor, then down to target."""
-    return _path(_chain(trigger), _chain(target))
+    up_chain, down_chain = _chain(trigger), _chain(target)
+    return _path(up_chain, down_chain, _meeting(up_chain, down_chain))
+
+
+def _path_features(up_chain: Sequence[Step], down_chain: Sequence[Step],
+                   meeting: tuple[int, int] | None, trigger: int, path: str, prep: str
+                   ) -> list[str]:
+    """What lies on the path from the trigger to the mention: other verbs (the place is another
+    event's), the prepositions on the way down, what the common ancestor is, the clauses entered
+    ("who was arrested in X", "said that ... in X")."""
+    if meeting is None:
+        return []
+    up_end, down_end = meeting
+    between = [*up_chain[1:up_end], *down_chain[1:down_end]]
+    verbs_on = sum(1 for step in between if step.pos == "VERB")
+    way_down = "/".join(step.word for step in list(reversed(down_chain[1:down_end]))[:4])
+    top = up_chain[up_end]
+    clauses = [step.dep for step in down_chain[1:down_end] if step.dep in ENTERED_CLAUSES]
+    return [f"pp_verbs_on={min(verbs_on, 3)}", f"pp_lex={way_down}",
+            f"pp_top={'trigger' if top.position == trigger else top.pos}",
+            f"pp_clause={'+'.join(clauses[:2]) or 'none'}", f"pp_full={path}|{prep}"]
 
 
 def _clause_of(token: Token) -> Token:
@@ -257,7 +299,7 @@ def _find_facts(mention: PlaceMention, context: Collection[str]) -> MentionFacts
     attached, framed = _attachment(mention)
     attached_clause = _clause_of(attached).i if attached is not None else None
     return MentionFacts(
-        span.start, span.end, root.i, label, known, place_class, prep_word,
+        span.start, span.end, root.i, label, root.dep_, known, place_class, prep_word,
         where.normalize_name(text), _chain(root), _clause_of(root).i,
         attached.i if attached is not None else None,
         attached.pos_ if attached is not None else "",
@@ -272,7 +314,7 @@ class _Trigger:
     token: Token
     word: str
     lemma: str
-    chain: tuple[tuple[int, str], ...]
+    chain: tuple[Step, ...]
     clause: int
     left: int
     right: int
@@ -292,7 +334,9 @@ def mention_features(sentence: Span, trigger: Token, mentions: Sequence[PlaceMen
     """The active features of each mention as the event's place."""
     facts = [mention_facts(mention, context) for mention in mentions]
     event = _Trigger.of(trigger)
-    paths = [_path(event.chain, fact.chain) for fact in facts]
+    meetings = [_meeting(event.chain, fact.chain) for fact in facts]
+    paths = [_path(event.chain, fact.chain, meeting)
+             for fact, meeting in zip(facts, meetings, strict=True)]
     path_lengths = [len(ups) + len(downs) for ups, downs in paths]
     distances = [_token_distance(trigger, fact.start, fact.end) for fact in facts]
     has_specific = any(fact.place_class not in BROAD_CLASSES for fact in facts)
@@ -312,9 +356,10 @@ def mention_features(sentence: Span, trigger: Token, mentions: Sequence[PlaceMen
             "rule": str(bool(rule_key) and (rule_key in fact.name_key
                                             or fact.name_key in rule_key)),
         }
+        path = f"{'/'.join(ups[:3])}>{'/'.join(downs[:4])}"
         features = [
             *fact.features,
-            f"path={'/'.join(ups[:3])}>{'/'.join(downs[:4])}",
+            f"path={path}",
             f"path_down={values['path_down']}", f"path_up={values['path_up']}",
             f"path_len={min(path_lengths[position], 8)}", f"dist={values['dist']}",
             f"side={values['side']}", f"same_clause={values['same_clause']}",
@@ -326,6 +371,9 @@ def mention_features(sentence: Span, trigger: Token, mentions: Sequence[PlaceMen
             f"dateline_like={_looks_like_dateline(sentence, mention.span)}",
             *_trigger_features(event, fact, values),
             *_attachment_features(event, fact, counts),
+            *_path_features(event.chain, fact.chain, meetings[position], trigger.i, path,
+                            fact.prep_word),
+            *_verb_features(event.lemma, fact, values),
         ]
         if fact.place_class in BROAD_CLASSES and has_specific:
             features.append("broader_than_another")
@@ -347,8 +395,8 @@ def _hangs_on(facts: Sequence[MentionFacts]) -> list[int | None]:
     found: list[int | None] = []
     for position, fact in enumerate(facts):
         hit = None
-        for head, _ in fact.chain[1:5]:
-            other = owner.get(head)
+        for step in fact.chain[1:5]:
+            other = owner.get(step.position)
             if other is not None and other != position:
                 hit = other
                 break
@@ -396,7 +444,8 @@ def _attachment_features(event: _Trigger, fact: MentionFacts,
     return [
         f"attach={kind}", f"attach_prep={kind}|{prep_word}", f"attach_word={word}",
         f"attach_word_prep={word}|{prep_word}", f"attach_clause={own_clause}|{kind}",
-        f"verb_attach={event.lemma}|{kind}", f"framed={fact.framed}|{kind}",
+        f"verb_attach={event.lemma}|{kind}", f"vx_attach={event.lemma}|{kind}|{prep_word}",
+        f"framed={fact.framed}|{kind}",
         f"fronted={fronted}|{prep_word}",
         f"verbs_between={min(_verbs_between(trigger.i, fact, counts), 3)}",
     ]
@@ -454,6 +503,14 @@ def _trigger_features(event: _Trigger, fact: MentionFacts, values: dict[str, str
         f"known_path={known}|{values['path_down']}|{values['path_up']}",
         f"class_path={fact.place_class}|{values['path_down']}",
     ]
+
+
+def _verb_features(lemma: str, fact: MentionFacts, values: dict[str, str]) -> list[str]:
+    """The trigger's lemma with the mention's path, role, class and position: each verb of the
+    data set has its own habits ("captured X" names the place; "killed X" names a victim)."""
+    return [f"vx_path={lemma}|{values['path_down']}|{values['path_up']}",
+            f"vx_dep={lemma}|{fact.dep}|{fact.prep_word}", f"vx_class={lemma}|{fact.place_class}",
+            f"vx_side={lemma}|{values['side']}|{values['dist']}"]
 
 
 def _token_distance(trigger: Token, start: int, end: int) -> int:
