@@ -506,11 +506,14 @@ def _trigger_features(event: _Trigger, fact: MentionFacts, values: dict[str, str
 
 
 def _verb_features(lemma: str, fact: MentionFacts, values: dict[str, str]) -> list[str]:
-    """The trigger's lemma with the mention's path, role, class and position: each verb of the
-    data set has its own habits ("captured X" names the place; "killed X" names a victim)."""
+    """The trigger's lemma with the mention's path, role, class, label, position and the hand
+    rule's pick: each verb has its own habits ("captured X" names the place; "killed X" names a
+    victim)."""
     return [f"vx_path={lemma}|{values['path_down']}|{values['path_up']}",
             f"vx_dep={lemma}|{fact.dep}|{fact.prep_word}", f"vx_class={lemma}|{fact.place_class}",
-            f"vx_side={lemma}|{values['side']}|{values['dist']}"]
+            f"vx_side={lemma}|{values['side']}|{values['dist']}",
+            f"vlab={lemma}|{fact.label}|{fact.known}|{fact.prep_word}",
+            f"vrule={lemma}|{values['rule']}|{values['nearest_path']}"]
 
 
 def _token_distance(trigger: Token, start: int, end: int) -> int:
