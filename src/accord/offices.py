@@ -308,7 +308,17 @@ def _tenures_by_office() -> dict[tuple[str, str], tuple[Tenure, ...]]:
 def monarch_named(first_name: str, title: str, on: date) -> str | None:
     """The head of state reigning on `on` whose title is `title` ("King") and whose name starts
     with `first_name` ("Fahd" -> "Fahd bin Abdulaziz"); None unless exactly one fits."""
-    found = {tenure.name for tenure in tenures()
-             if tenure.office == "head_of_state" and tenure.title == title
-             and tenure.name.split()[0] == first_name and tenure.holds_on(on) is True}
+    found = {tenure.name for tenure in _reigns_by_first_name().get((title, first_name), ())
+             if tenure.holds_on(on) is True}
     return found.pop() if len(found) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _reigns_by_first_name() -> dict[tuple[str, str], tuple[Tenure, ...]]:
+    """(title, first word of the name) -> heads of state's tenures, so that a look-up does not
+    scan every row."""
+    index: dict[tuple[str, str], list[Tenure]] = defaultdict(list)
+    for tenure in tenures():
+        if tenure.office == "head_of_state":
+            index[(tenure.title, tenure.name.split()[0])].append(tenure)
+    return {key: tuple(found) for key, found in index.items()}
