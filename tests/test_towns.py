@@ -1,0 +1,49 @@
+"""The towns table kept on disk: read back exactly as built, built once, and never required."""
+
+from __future__ import annotations
+
+from accord import towns, where
+
+PALMA_A = where.Candidate(101, "Palma", 12, -3.5, "MOZ", "PPL", 600, None)
+PALMA_B = where.Candidate(102, "Palma", 39.5, 2.6, None, "PPL", 0, "07")
+OTHER = where.Candidate(103, "Tell Abyad Village", 36.7, 38.9, "SYR", "PPL", 900, "11")
+
+
+def _few_towns(key_of):
+    yield key_of("palma"), PALMA_A
+    yield key_of("tell abyad village"), OTHER
+    yield key_of("palma"), PALMA_B
+
+
+def test_a_town_read_from_the_file_equals_the_one_built_in_memory(tmp_path, monkeypatch):
+    monkeypatch.setattr(towns, "_keyed_towns", _few_towns)
+    path = tmp_path / "towns-test.sqlite"
+    towns._write(path, str)
+    found = towns.TownFile(path)
+    in_memory = towns.build_table(str)
+    assert found.get("palma", []) == in_memory["palma"] == [PALMA_A, PALMA_B]
+    # An integer latitude stays an integer: the coded JSON must not change by a ".0".
+    assert isinstance(found.get("palma")[0].lat, int)
+    assert found.get("tell abyad village") == [OTHER]
+    assert found.get("nowhere", []) == []
+    assert found.get("nowhere") is None
+
+
+def test_the_file_is_built_on_first_use_and_replaces_an_older_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(towns, "_keyed_towns", _few_towns)
+    monkeypatch.setattr(towns, "_fingerprint", lambda: "current")
+    monkeypatch.setenv(towns.CACHE_ENV, str(tmp_path))
+    (tmp_path / "towns-older.sqlite").write_bytes(b"an earlier build")
+    table = towns.load(str)
+    assert isinstance(table, towns.TownFile)
+    assert table.get("palma") == [PALMA_A, PALMA_B]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["towns-current.sqlite"]
+
+
+def test_an_unwritable_cache_directory_builds_the_table_in_memory(tmp_path, monkeypatch):
+    monkeypatch.setattr(towns, "_keyed_towns", _few_towns)
+    blocker = tmp_path / "a file, not a directory"
+    blocker.write_text("")
+    monkeypatch.setenv(towns.CACHE_ENV, str(blocker / "cache"))
+    table = towns.load(str)
+    assert table == {"palma": [PALMA_A, PALMA_B], "tell abyad village": [OTHER]}
