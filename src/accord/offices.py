@@ -143,6 +143,7 @@ def tenures() -> tuple[Tenure, ...]:
     return tuple(parse_row(row, source) for source in SOURCES for row in read_table(source))
 
 
+@lru_cache(maxsize=65536)  # the coder asks about the same words in every phrase they appear in
 def name_key(text: str) -> str:
     """Compare names without accents, apostrophe styles or extra spaces; one-word names keep
     their case so that a surname such as "Talon" or "Wade" does not match the common noun."""
