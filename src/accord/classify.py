@@ -181,7 +181,14 @@ def _vector_features(sent: Span) -> dict[str, float]:
         return {}
     mean = tensor[sent.start:sent.end].mean(axis=0)
     norm = float(np.linalg.norm(mean)) or 1.0
-    return {f"vec{i}": VECTOR_WEIGHT * float(v) / norm for i, v in enumerate(mean)}
+    # In float64 as Python's floats would be: the same values, computed in one array step.
+    values = (VECTOR_WEIGHT * mean.astype(np.float64)) / norm
+    return dict(zip(_vector_names(len(values)), values.tolist(), strict=True))
+
+
+@lru_cache(maxsize=2)
+def _vector_names(size: int) -> tuple[str, ...]:
+    return tuple(f"vec{i}" for i in range(size))
 
 
 def _pattern_features(sent: Span) -> dict[str, float]:
@@ -245,16 +252,17 @@ class TypeModel:
     temperature: float = 1.0
 
     def scores(self, features: dict[str, float]) -> np.ndarray:
-        index = self.feature_index
-        rows = [index.get(name) for name in features]
-        known = [(row, value) for row, value in zip(rows, features.values(), strict=True)
-                 if row is not None]
-        if not known:
-            return self.bias.copy()
-        picked, values = zip(*known, strict=True)
-        terms = np.empty((len(known) + 1, len(self.bias)))
+        find = self.feature_index.get
+        rows: list[int] = []
+        values: list[float] = []
+        for name, value in features.items():
+            row = find(name)
+            if row is not None:
+                rows.append(row)
+                values.append(value)
+        terms = np.empty((len(rows) + 1, len(self.bias)))
         terms[0] = self.bias
-        np.multiply(np.array(values)[:, None], self.weights[list(picked)], out=terms[1:])
+        np.multiply(np.array(values)[:, None], self.weights[rows], out=terms[1:])
         # Added one term after another, in the features' order (an accumulate, not a pairwise
         # sum), so the scores are the same to the last bit as a plain loop's.
         return np.add.accumulate(terms, axis=0)[-1]
