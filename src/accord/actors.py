@@ -125,8 +125,24 @@ class Mention:
     tokens: set[int]
 
 
+# Where a parse keeps what this module found in it: phrases, names and titles depend on the
+# words alone, and every phrase is read again by each clause and candidate it belongs to.
+FOUND_KEY = "accord.actor_phrases"
+
+
+def _found_in(doc, kind: str) -> dict:
+    return doc.user_data.setdefault(FOUND_KEY, {}).setdefault(kind, {})
+
+
 def phrase_tokens(head: Token) -> list[Token]:
     """The head's own phrase: its subtree without clauses, coordinated phrases and most PPs."""
+    found = _found_in(head.doc, "phrase")
+    if head.i not in found:
+        found[head.i] = _phrase_tokens(head)
+    return list(found[head.i])
+
+
+def _phrase_tokens(head: Token) -> list[Token]:
     kept: list[Token] = []
 
     def visit(token: Token) -> None:
@@ -181,6 +197,18 @@ def _actor_name(text: str) -> NameEntry | None:
 
 
 def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
+    """Known names inside the phrase, in text order (see `_find_names`); found once per
+    phrase of a parse."""
+    if not tokens:
+        return []
+    found = _found_in(tokens[0].doc, "names")
+    key = tuple(token.i for token in tokens)
+    if key not in found:
+        found[key] = _find_names(tokens)
+    return list(found[key])
+
+
+def _find_names(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
     """Known names inside the phrase, the longest first, none overlapping another.
 
     Every contiguous run of the phrase's tokens is a candidate, possessive "'s" included
@@ -210,6 +238,17 @@ def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
 
 
 def _titles_in(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
+    """Titles in the phrase (see `_find_titles`); found once per phrase of a parse."""
+    if not tokens:
+        return []
+    found = _found_in(tokens[0].doc, "titles")
+    key = tuple(token.i for token in tokens)
+    if key not in found:
+        found[key] = _find_titles(tokens)
+    return list(found[key])
+
+
+def _find_titles(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
     """Titles in the phrase, longest first; "former" makes any title an ex-official's (ELI)."""
     table = titles()
     found: list[tuple[Title, str, set[int]]] = []
