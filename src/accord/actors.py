@@ -514,10 +514,10 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         person = None  # "the governor of Lagos State": a place, not a name
     if person and title_hits and head.tag_ == "NNS" and head.i in title_hits[-1][2]:
         person = None  # "Tuareg rebels": a plural group noun is the actor, not a person
-    text = _span_text(tokens)
-    known = memory.people.get(person) if person else None
     if not names and not title_hits and not person:
         return None
+    text = _span_text(tokens)
+    known = memory.people.get(person) if person else None
     if not names and not title_hits and known:
         return _copy(known, text)
     if not title_hits and not person and head.pos_ == "NOUN":
