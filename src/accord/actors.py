@@ -197,18 +197,6 @@ def _actor_name(text: str) -> NameEntry | None:
 
 
 def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
-    """Known names inside the phrase, in text order (see `_find_names`); found once per
-    phrase of a parse."""
-    if not tokens:
-        return []
-    found = _found_in(tokens[0].doc, "names")
-    key = tuple(token.i for token in tokens)
-    if key not in found:
-        found[key] = _find_names(tokens)
-    return list(found[key])
-
-
-def _find_names(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
     """Known names inside the phrase, the longest first, none overlapping another.
 
     Every contiguous run of the phrase's tokens is a candidate, possessive "'s" included
@@ -238,17 +226,6 @@ def _find_names(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
 
 
 def _titles_in(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
-    """Titles in the phrase (see `_find_titles`); found once per phrase of a parse."""
-    if not tokens:
-        return []
-    found = _found_in(tokens[0].doc, "titles")
-    key = tuple(token.i for token in tokens)
-    if key not in found:
-        found[key] = _find_titles(tokens)
-    return list(found[key])
-
-
-def _find_titles(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
     """Titles in the phrase, longest first; "former" makes any title an ex-official's (ELI)."""
     table = titles()
     found: list[tuple[Title, str, set[int]]] = []
@@ -491,13 +468,34 @@ def resolve_parts(parts: list[list[Token]], memory: ArticleMemory, avoid: set) -
     return Mention(actors, covered) if actors else None
 
 
-def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> Actor | None:
+Names = list[tuple[NameEntry, set[int]]]
+TitleHits = list[tuple[Title, str, set[int]]]
+
+
+def _read_phrase(tokens: list[Token]) -> tuple[Names, set[int], TitleHits]:
+    """What the words of a phrase say whatever the article said before: its own names (not a
+    patron's), the tokens of every name, and its titles. Read once per phrase of a parse and
+    kept with it; callers must not change what it returns."""
+    found = _found_in(tokens[0].doc, "reading")
+    key = tuple(token.i for token in tokens)
+    reading = found.get(key)
+    if reading is None:
+        reading = found[key] = _phrase_reading(tokens)
+    return reading
+
+
+def _phrase_reading(tokens: list[Token]) -> tuple[Names, set[int], TitleHits]:
     names = _name_entries(tokens)
     named = set().union(*(indices for _, indices in names))
     # "Iran-backed militias", "pro-Russian rebels": the patron is not the group's state.
-    names = [(in_era(entry, memory.on), indices) for entry, indices in names
-             if entry.kind not in STATE_KINDS or not patron_only(indices, tokens)]
-    title_hits = _titles_in([token for token in tokens if token.i not in named])
+    own = [(entry, indices) for entry, indices in names
+           if entry.kind not in STATE_KINDS or not patron_only(indices, tokens)]
+    return own, named, _titles_in([token for token in tokens if token.i not in named])
+
+
+def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> Actor | None:
+    names, named, title_hits = _read_phrase(tokens)
+    names = [(in_era(entry, memory.on), indices) for entry, indices in names]
     if any(entry.kind == "media" for entry, _ in names):
         if not title_hits:
             # "Xinhua reported", "told Reuters": the medium is the source, not an actor;
