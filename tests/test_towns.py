@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accord import towns, where
+from accord import derived_cache, towns, where
 
 PALMA_A = where.Candidate(101, "Palma", 12, -3.5, "MOZ", "PPL", 600, None)
 PALMA_B = where.Candidate(102, "Palma", 39.5, 2.6, None, "PPL", 0, "07")
@@ -18,7 +18,7 @@ def _few_towns(key_of):
 def test_a_town_read_from_the_file_equals_the_one_built_in_memory(tmp_path, monkeypatch):
     monkeypatch.setattr(towns, "_keyed_towns", _few_towns)
     path = tmp_path / "towns-test.sqlite"
-    towns._write(path, str)
+    towns._write(str(path), str)
     found = towns.TownFile(path)
     in_memory = towns.build_table(str)
     assert found.get("palma", []) == in_memory["palma"] == [PALMA_A, PALMA_B]
@@ -31,8 +31,8 @@ def test_a_town_read_from_the_file_equals_the_one_built_in_memory(tmp_path, monk
 
 def test_the_file_is_built_on_first_use_and_replaces_an_older_build(tmp_path, monkeypatch):
     monkeypatch.setattr(towns, "_keyed_towns", _few_towns)
-    monkeypatch.setattr(towns, "_fingerprint", lambda: "current")
-    monkeypatch.setenv(towns.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(derived_cache, "fingerprint", lambda: "current")
+    monkeypatch.setenv(derived_cache.CACHE_ENV, str(tmp_path))
     (tmp_path / "towns-older.sqlite").write_bytes(b"an earlier build")
     table = towns.load(str)
     assert isinstance(table, towns.TownFile)
@@ -44,6 +44,23 @@ def test_an_unwritable_cache_directory_builds_the_table_in_memory(tmp_path, monk
     monkeypatch.setattr(towns, "_keyed_towns", _few_towns)
     blocker = tmp_path / "a file, not a directory"
     blocker.write_text("")
-    monkeypatch.setenv(towns.CACHE_ENV, str(blocker / "cache"))
+    monkeypatch.setenv(derived_cache.CACHE_ENV, str(blocker / "cache"))
     table = towns.load(str)
     assert table == {"palma": [PALMA_A, PALMA_B], "tell abyad village": [OTHER]}
+
+
+def test_a_derived_table_is_built_once_and_read_back_by_the_next_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(derived_cache, "fingerprint", lambda: "current")
+    monkeypatch.setenv(derived_cache.CACHE_ENV, str(tmp_path))
+    builds = []
+
+    def build() -> dict:
+        builds.append(1)
+        return {"palma": [PALMA_A]}
+
+    assert derived_cache.load_or_build("table", build) == {"palma": [PALMA_A]}
+    assert derived_cache.load_or_build("table", build) == {"palma": [PALMA_A]}
+    assert len(builds) == 1
+    (tmp_path / "table-current.pickle").write_bytes(b"not a pickle")
+    assert derived_cache.load_or_build("table", build) == {"palma": [PALMA_A]}
+    assert len(builds) == 2  # an unreadable file is built again, never an error

