@@ -412,8 +412,10 @@ def _a_thing_titles_only_modify(head: Token, named: set[int], title_hits: list,
 
 def _officials_of_several(tokens: list[Token], head: Token) -> list[Actor] | None:
     """'the presidents of China and Kyrgyzstan': one official of each state."""
+    if head.tag_ != "NNS":
+        return None
     title = titles().get(head.lower_) or titles().get(head.lemma_.lower())
-    if head.tag_ != "NNS" or title is None:
+    if title is None:
         return None
     for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
         states = [pobj for pobj in prep.children if pobj.dep_ == "pobj"]
