@@ -336,6 +336,8 @@ def _pronoun_actors(head: Token, memory: ArticleMemory,
 
 def _pair_actors(tokens: list[Token], head: Token, memory: ArticleMemory) -> list[Actor] | None:
     """'the two sides', 'both countries' -> the last pair of parties in the article."""
+    if head.lower_ not in PAIR_WORDS and head.tag_ != "NNS":
+        return None  # neither a pair word nor a plural title: the cheap test comes first
     words = {token.lower_ for token in tokens}
     if not words & {"two", "both"}:
         return None
