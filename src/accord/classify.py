@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from spacy.tokens import Span, Token
@@ -62,6 +63,9 @@ RULE_VERDICT_WEIGHT = 0.5
 # The accurate profile adds the sentence's E5 embedding; this weight (chosen by CV like the
 # others) lets its 384 dimensions speak about as loudly as the sparse features.
 EMBEDDING_WEIGHT = 8.0
+# The accurate profile's sentence model speaks for this share of the combined log-probability
+# (the geometric mean of the two; bench/encoder_cv.py compares it with each model alone).
+SENTENCE_MODEL_SHARE = 0.5
 
 
 # ---------------------------------------------------------------- labels
@@ -341,16 +345,50 @@ def load_detector(profile: str = FAST) -> TypeModel | None:
     return _load_file(path) if path.exists() else None
 
 
+class SentenceTyper(Protocol):
+    """Anything that gives event-type probabilities for whole sentences: the accurate profile's
+    fine-tuned transformer, or a cross-validation's held-out answers of one."""
+
+    def label_probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
+
+
 @dataclass(frozen=True)
 class Models:
-    """What decides a sentence: the event-type model and the event-or-not detector head."""
+    """What decides a sentence: the event-type model, the event-or-not detector head, and in
+    the accurate profile the fine-tuned sentence model whose probabilities join the type
+    model's."""
 
     types: TypeModel | None
     detector: TypeModel | None = None
+    sentences: SentenceTyper | None = None
+
+    def sentence_probabilities(self, texts: Sequence[str]) -> list[dict[str, float] | None]:
+        if self.sentences is None or not texts:
+            return [None] * len(texts)
+        return list(self.sentences.label_probabilities(texts))
 
 
 def load_models(profile: str = FAST) -> Models:
-    return Models(load_model(profile), load_detector(profile))
+    sentences = None
+    if profile == ACCURATE:
+        from accord.sentence_model import load_sentence_model
+
+        sentences = load_sentence_model()
+    return Models(load_model(profile), load_detector(profile), sentences)
+
+
+def fused(linear: dict[str, float], sentence: dict[str, float] | None) -> dict[str, float]:
+    """The type model's and the sentence model's probabilities combined by a weighted geometric
+    mean, renormalised: each vetoes what it finds unlikely, and the two err on different
+    sentences (bench/encoder_cv.py). A type the sentence model does not know keeps the type
+    model's word."""
+    if not sentence:
+        return linear
+    combined = {label: (probability ** (1.0 - SENTENCE_MODEL_SHARE)
+                        * max(sentence.get(label, probability), 1e-9) ** SENTENCE_MODEL_SHARE)
+                for label, probability in linear.items()}
+    total = sum(combined.values()) or 1.0
+    return {label: value / total for label, value in combined.items()}
 
 
 def event_probability(detector: TypeModel | None, features: dict[str, float]) -> float:
@@ -436,7 +474,8 @@ def classify_sentence(sent: Span, candidates: Sequence, model: TypeModel | None 
 
 def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
             primary=None, features: dict[str, float] | None = None,
-            detector: TypeModel | None = None) -> list:
+            detector: TypeModel | None = None,
+            sentence_probabilities: dict[str, float] | None = None) -> list:
     """Retype and rescore the rule coder's candidates for one sentence, best first.
 
     The primary candidate (`primary`, else the patterns' most confident) takes the decided
@@ -447,6 +486,7 @@ def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
     Clauses no pattern typed (open candidates) only ever become the primary event; the rest are
     dropped. When the detector head says the sentence reports no event, only candidates of sure
     patterns with a known actor stay.
+    `sentence_probabilities` (the accurate profile's sentence model) join the type model's.
     Confidences stay in [0, 1]. Without a shipped model the candidates come back unchanged.
     """
     if not candidates:
@@ -459,7 +499,7 @@ def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
         candidates = [c for c in candidates if _sure(c)]
         if not candidates:
             return []
-    probabilities = model.probabilities(features)
+    probabilities = fused(model.probabilities(features), sentence_probabilities)
     ordered = sorted(candidates, key=lambda c: c.confidence, reverse=True)
     if primary is None and not _has_parties(ordered[0]):
         # The sentence's event is told by a clause with parties ("X said militants were

@@ -79,10 +79,12 @@ def _check_profile(profile: str, needs_model: bool = True, model: str | None = N
 
     if profile == classify.ACCURATE:
         from accord.encoder import EncoderUnavailable, load_encoder
+        from accord.sentence_model import SentenceModelUnavailable, load_sentence_model
 
         try:
             load_encoder()
-        except EncoderUnavailable as error:
+            load_sentence_model()
+        except (EncoderUnavailable, SentenceModelUnavailable) as error:
             raise UsageError(f"--profile accurate: {error}") from error
     if needs_model and model is None and not classify.packaged_model_path(profile).exists():
         raise UsageError(f"--profile {profile}: no model at "

@@ -104,18 +104,25 @@ class Coded:
     sentence: Span
     candidates: list[Candidate]
     features: dict[str, float]
+    # The accurate profile's sentence model on the sentence, when it is asked.
+    sentence_probabilities: dict[str, float] | None = None
 
 
 def code_items(items: Iterable[GoldItem], profile: str = classify.FAST,
-               chunk: int = 64) -> Iterator[Coded]:
-    """Parse each gold text once and keep what typing it needs (the features of `profile`),
-    streaming in chunks so the accurate profile's encoder sees many sentences at once."""
+               chunk: int = 64, sentences: classify.SentenceTyper | None = None
+               ) -> Iterator[Coded]:
+    """Parse each gold text once and keep what typing it needs (the features of `profile`, and
+    the answers of the `sentences` model), streaming in chunks so the accurate profile's
+    encoders see many sentences at once."""
     found = iter(_typed_sentences(items))
+    typer = classify.Models(None, None, sentences)
     while batch := list(islice(found, chunk)):
         features = classify.profile_features([sent for _, sent, _ in batch],
                                              [cands for _, _, cands in batch], profile)
-        for (item, sentence, candidates), item_features in zip(batch, features, strict=True):
-            yield Coded(item, sentence, candidates, item_features)
+        typed = typer.sentence_probabilities([sent.text for _, sent, _ in batch])
+        for (item, sentence, candidates), item_features, answers in zip(
+                batch, features, typed, strict=True):
+            yield Coded(item, sentence, candidates, item_features, answers)
 
 
 def _typed_sentences(items: Iterable[GoldItem]) -> Iterator[tuple[GoldItem, Span, list]]:
@@ -160,19 +167,23 @@ def predicted(coded: Coded, model: classify.TypeModel | None,
     found = _predicted_type(coded, model, use_model)
     if not use_model or model is None:
         return found, None
-    probabilities = model.probabilities(coded.features)
+    probabilities = _probabilities(coded, model)
     return found, probabilities.get(classify.model_label(found), 0.0)
+
+
+def _probabilities(coded: Coded, model: classify.TypeModel) -> dict[str, float]:
+    return classify.fused(model.probabilities(coded.features), coded.sentence_probabilities)
 
 
 def _predicted_type(coded: Coded, model: classify.TypeModel | None, use_model: bool) -> str:
     candidates = [copy.copy(c) for c in coded.candidates]
     if use_model and model is not None:
         if not candidates:
-            probabilities = model.probabilities(coded.features)
-            return classify.decide(probabilities, []).event_type
+            return classify.decide(_probabilities(coded, model), []).event_type
         marked = _marked_candidate(coded.item, candidates)
         candidates = classify.rescore(coded.sentence, candidates, model, primary=marked,
-                                      features=coded.features)
+                                      features=coded.features,
+                                      sentence_probabilities=coded.sentence_probabilities)
         return (marked or candidates[0]).event_type
     marked = _marked_candidate(coded.item, candidates)
     best = marked or max(candidates, key=lambda c: c.confidence, default=None)
@@ -201,7 +212,9 @@ def evaluate(items: Iterable[GoldItem], label_map: dict[str, str] | None = None,
     """Score the coder (rules plus the shipped model of `profile`, or `model`) on gold items."""
     model = model or (classify.load_model(profile) if use_model else None)
     features_profile = profile if use_model else classify.FAST
-    return score_coded(list(code_items(items, features_profile)), label_map, model, use_model)
+    sentences = classify.load_models(profile).sentences if use_model else None
+    return score_coded(list(code_items(items, features_profile, sentences=sentences)),
+                       label_map, model, use_model)
 
 
 def score_coded(coded: Sequence[Coded], label_map: dict[str, str] | None,
@@ -348,11 +361,13 @@ def cross_validate_end_to_end(
     label_map: dict[str, str] | None = None, extra_training: Sequence[GoldItem] = (),
     event_texts: Sequence[str] = (), non_event_texts: Sequence[str] = (),
     profile: str = classify.FAST,
+    fold_sentence_typers: Sequence[classify.SentenceTyper | None] = (),
 ) -> tuple[list[FoldResult], Scores]:
     """K-fold CV of the whole coder: each fold's type model and detector head are trained on
     the other folds (plus `extra_training` for types, `event_texts` and `non_event_texts` for
     the detector), then the held-out raw texts are coded end to end; a text that yields no
-    event counts as wrong. Returns the folds and the pooled scores."""
+    event counts as wrong. `fold_sentence_typers`, one per fold, are sentence models trained
+    without that fold (see bench/encoder_cv.py). Returns the folds and the pooled scores."""
     from sklearn.model_selection import StratifiedKFold
 
     parsed = parse_items(list(items), profile)
@@ -375,7 +390,8 @@ def cross_validate_end_to_end(
         detector = (training.fit_detector(fold_features + positives,
                                           [negatives[i].features for i in negative_train],
                                           seed=seed) if negatives else None)
-        models = classify.Models(types, detector)
+        typer = fold_sentence_typers[number - 1] if fold_sentence_typers else None
+        models = classify.Models(types, detector, typer)
         scores = score_end_to_end([parsed[i] for i in test], models, label_map, profile)
         fired = code_parsed([negatives[i] for i in negative_test], models, profile)
         false_events = (sum(found != NO_EVENT for found in fired) / len(fired)

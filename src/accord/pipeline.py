@@ -88,14 +88,17 @@ def candidates_of(setting: ArticleSetting, doc: Doc, rescored: bool = True,
 def _rescored(found: list[tuple[int, Span, list[Candidate]]], profile: str,
               models: classify.Models) -> list[tuple[int, Span, list[Candidate]]]:
     """The models of the profile decide each sentence's event and type; the features of the
-    whole article are built together so the accurate profile's encoder runs once."""
+    whole article are built together so the accurate profile's encoders run once."""
     if models.types is None:
         return found
-    features = classify.profile_features([sent for _, sent, _ in found],
-                                         [cands for _, _, cands in found], profile)
+    sentences = [sent for _, sent, _ in found]
+    features = classify.profile_features(sentences, [cands for _, _, cands in found], profile)
+    typed = models.sentence_probabilities([sent.text for sent in sentences])
     return [(index, sent, classify.rescore(sent, cands, models.types, features=found_features,
-                                           detector=models.detector))
-            for (index, sent, cands), found_features in zip(found, features, strict=True)]
+                                           detector=models.detector,
+                                           sentence_probabilities=sentence_types))
+            for (index, sent, cands), found_features, sentence_types
+            in zip(found, features, typed, strict=True)]
 
 
 def worth_emitting(candidate: Candidate) -> bool:

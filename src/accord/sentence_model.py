@@ -1,0 +1,82 @@
+"""The accurate profile's fine-tuned sentence model: a small transformer that reads the whole
+sentence and gives a probability for each event type.
+
+Owns loading the shipped model once per process (all-MiniLM-L6-v2 fine-tuned on PLV_train and
+accord's authored examples, exported to ONNX with 8-bit weights, with its vocabulary and label
+list beside it in `data/models/`) and running it on a batch of sentences with onnxruntime on the
+CPU: no torch, nothing fetched at run time. `bench/encoder_cv.py` trains, cross-validates and
+exports it. The fast profile never imports this module.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from accord.wordpiece import WordPiece
+
+MODEL_DIR = Path(__file__).parent / "data" / "models"
+WEIGHTS_FILE = "sentence_types.onnx"
+VOCABULARY_FILE = "sentence_types.vocab.txt"
+CARD_FILE = "sentence_types.json"
+BATCH = 32
+
+
+class SentenceModelUnavailable(RuntimeError):
+    """The shipped sentence model cannot run on this machine."""
+
+
+class SentenceModel:
+    """Event-type probabilities for whole sentences (rows follow `labels`)."""
+
+    def __init__(self, directory: Path = MODEL_DIR, threads: int = 1) -> None:
+        try:
+            import onnxruntime
+        except ImportError as error:
+            raise SentenceModelUnavailable(
+                f"the accurate profile needs onnxruntime: {error}; use --profile fast") from error
+        card = json.loads((directory / CARD_FILE).read_text(encoding="utf-8"))
+        self.labels: tuple[str, ...] = tuple(card["labels"])
+        self.max_tokens: int = int(card["max_tokens"])
+        self.tokenizer = WordPiece.from_file(directory / VOCABULARY_FILE)
+        options = onnxruntime.SessionOptions()
+        # One thread per process: parallel coding runs one process per core.
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(
+            str(directory / WEIGHTS_FILE), options, providers=["CPUExecutionProvider"])
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """One row of probabilities per text; texts of like length are batched together so
+        little is padding."""
+        found = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), BATCH):
+            rows = order[start:start + BATCH]
+            ids, mask = self.tokenizer.batch([texts[i] for i in rows], self.max_tokens)
+            logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            found[rows] = _softmax(logits)
+        return found
+
+    def label_probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        return [dict(zip(self.labels, map(float, row), strict=True))
+                for row in self.probabilities(texts)]
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def is_shipped(directory: Path = MODEL_DIR) -> bool:
+    return all((directory / name).is_file() for name in (WEIGHTS_FILE, VOCABULARY_FILE, CARD_FILE))
+
+
+@lru_cache(maxsize=1)
+def load_sentence_model() -> SentenceModel | None:
+    """The shipped model, loaded once per process (None when the package ships none)."""
+    return SentenceModel() if is_shipped() else None
