@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from accord import derived_cache, towns, where
 
 PALMA_A = where.Candidate(101, "Palma", 12, -3.5, "MOZ", "PPL", 600, None)
@@ -19,7 +21,7 @@ def test_a_town_read_from_the_file_equals_the_one_built_in_memory(tmp_path, monk
     monkeypatch.setattr(towns, "_keyed_towns", _few_towns)
     path = tmp_path / "towns-test.sqlite"
     towns._write(str(path), str)
-    found = towns.TownFile(path)
+    found = towns.TownFile(path, str)
     in_memory = towns.build_table(str)
     assert found.get("palma", []) == in_memory["palma"] == [PALMA_A, PALMA_B]
     # An integer latitude stays an integer: the coded JSON must not change by a ".0".
@@ -29,15 +31,30 @@ def test_a_town_read_from_the_file_equals_the_one_built_in_memory(tmp_path, monk
     assert found.get("nowhere") is None
 
 
-def test_the_file_is_built_on_first_use_and_replaces_an_older_build(tmp_path, monkeypatch):
+def test_the_file_is_built_on_first_use_and_only_the_newest_builds_stay(tmp_path, monkeypatch):
     monkeypatch.setattr(towns, "_keyed_towns", _few_towns)
     monkeypatch.setattr(derived_cache, "fingerprint", lambda: "current")
     monkeypatch.setenv(derived_cache.CACHE_ENV, str(tmp_path))
-    (tmp_path / "towns-older.sqlite").write_bytes(b"an earlier build")
+    for age in range(derived_cache.KEPT_BUILDS + 2):
+        older = tmp_path / f"towns-older{age}.sqlite"
+        older.write_bytes(b"an earlier build")
+        os.utime(older, (1_000_000 - age, 1_000_000 - age))
     table = towns.load(str)
     assert isinstance(table, towns.TownFile)
     assert table.get("palma") == [PALMA_A, PALMA_B]
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["towns-current.sqlite"]
+    kept = sorted(path.name for path in tmp_path.iterdir())
+    assert kept == ["towns-current.sqlite"] + [
+        f"towns-older{age}.sqlite" for age in range(derived_cache.KEPT_BUILDS - 1)]
+
+
+def test_a_town_file_removed_while_coding_gives_the_same_answers(tmp_path, monkeypatch):
+    monkeypatch.setattr(towns, "_keyed_towns", _few_towns)
+    path = tmp_path / "towns-test.sqlite"
+    towns._write(str(path), str)
+    found = towns.TownFile(path, str)
+    path.unlink()  # another checkout's build took its place before this process connected
+    assert found.get("palma") == [PALMA_A, PALMA_B]
+    assert found.get("nowhere") is None
 
 
 def test_an_unwritable_cache_directory_builds_the_table_in_memory(tmp_path, monkeypatch):

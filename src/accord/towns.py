@@ -67,13 +67,16 @@ class TownFile:
     """The towns table read from its SQLite file, one name at a time (a `dict.get` look-alike).
 
     The connection is opened by the process that asks, so a forked worker never shares its
-    parent's."""
+    parent's. Should the file become unreadable (removed by another checkout's build), the
+    table is built in memory and coding goes on with the same answers."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key_of: Callable[[str], str]) -> None:
         self.path = path
+        self._key_of = key_of
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
         self._found: Table = {}
+        self._in_memory: Table | None = None
 
     def get(self, key: str, default: list[where.Candidate] | None = None,
             ) -> list[where.Candidate] | None:
@@ -86,6 +89,14 @@ class TownFile:
         return found or default
 
     def _read(self, key: str) -> list[where.Candidate]:
+        if self._in_memory is None:
+            try:
+                return self._query(key)
+            except sqlite3.Error:
+                self._in_memory = build_table(self._key_of)
+        return list(self._in_memory.get(key, []))
+
+    def _query(self, key: str) -> list[where.Candidate]:
         rows = self._connect().execute(
             "SELECT geonameid, name, lat, lon, country, population, admin1 FROM towns "
             "WHERE key = ? ORDER BY position", (key,))
@@ -108,7 +119,9 @@ def load(key_of: Callable[[str], str]) -> TownFile | Table:
         path = derived_cache.path_for("towns", "sqlite")
         if not path.exists():
             derived_cache.write_whole(path, lambda partial: _write(partial, key_of))
-        return TownFile(path)
+        table = TownFile(path, key_of)
+        table._connect()  # opened now, while the file is there
+        return table
     except (OSError, sqlite3.Error):
         return build_table(key_of)
 
