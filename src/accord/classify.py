@@ -349,7 +349,7 @@ class SentenceTyper(Protocol):
     """Anything that gives event-type probabilities for whole sentences: the accurate profile's
     fine-tuned transformer, or a cross-validation's held-out answers of one."""
 
-    def label_probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
+    def label_probabilities(self, texts: Sequence[str]) -> list[dict[str, float] | None]: ...
 
 
 @dataclass(frozen=True)
