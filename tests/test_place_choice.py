@@ -87,3 +87,30 @@ def test_places_named_as_the_topic_of_a_stance_are_not_where_it_happened(tmp_pat
         place = record.event_loc
         assert place is None or place.extracted_place not in ("Taiwan", "Tibet", "Xinjiang")
         assert place is None or place.basis == "dateline" and place.country_code == "KAZ"
+
+
+def test_features_kept_with_the_parse_do_not_depend_on_which_event_asked_first(nlp):
+    text = ("Protesters marched through Harare on Monday after soldiers shot two men near "
+            "Bulawayo, officials said.")
+    shared = nlp(text)
+    by_event = {}
+    for trigger in ("shot", "marched"):
+        token = next(t for t in shared if t.text == trigger)
+        mentions = place_choice.place_mentions(token.sent)
+        by_event[trigger] = place_choice.mention_features(token.sent, token, mentions, None)
+    for trigger in ("marched", "shot"):
+        fresh = nlp(text)
+        token = next(t for t in fresh if t.text == trigger)
+        mentions = place_choice.place_mentions(token.sent)
+        alone = place_choice.mention_features(token.sent, token, mentions, None)
+        assert [sorted(row) for row in alone] == [sorted(row) for row in by_event[trigger]]
+
+
+def test_a_place_inside_another_verbs_relative_clause_is_seen_through_that_verb(nlp):
+    doc = nlp("Police arrested a man who had bombed a market in Peshawar.")
+    token = next(t for t in doc if t.text == "arrested")
+    mentions = place_choice.place_mentions(token.sent)
+    assert [mention.text for mention in mentions] == ["Peshawar"]
+    [row] = place_choice.mention_features(token.sent, token, mentions, None)
+    assert "pp_verbs_on=1" in row
+    assert any(feature.startswith("pp_clause=") and "relcl" in feature for feature in row)

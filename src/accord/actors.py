@@ -125,8 +125,24 @@ class Mention:
     tokens: set[int]
 
 
+# Where a parse keeps what this module found in it: phrases, names and titles depend on the
+# words alone, and every phrase is read again by each clause and candidate it belongs to.
+FOUND_KEY = "accord.actor_phrases"
+
+
+def _found_in(doc, kind: str) -> dict:
+    return doc.user_data.setdefault(FOUND_KEY, {}).setdefault(kind, {})
+
+
 def phrase_tokens(head: Token) -> list[Token]:
     """The head's own phrase: its subtree without clauses, coordinated phrases and most PPs."""
+    found = _found_in(head.doc, "phrase")
+    if head.i not in found:
+        found[head.i] = _phrase_tokens(head)
+    return list(found[head.i])
+
+
+def _phrase_tokens(head: Token) -> list[Token]:
     kept: list[Token] = []
 
     def visit(token: Token) -> None:
@@ -320,6 +336,8 @@ def _pronoun_actors(head: Token, memory: ArticleMemory,
 
 def _pair_actors(tokens: list[Token], head: Token, memory: ArticleMemory) -> list[Actor] | None:
     """'the two sides', 'both countries' -> the last pair of parties in the article."""
+    if head.lower_ not in PAIR_WORDS and head.tag_ != "NNS":
+        return None  # neither a pair word nor a plural title: the cheap test comes first
     words = {token.lower_ for token in tokens}
     if not words & {"two", "both"}:
         return None
@@ -396,8 +414,10 @@ def _a_thing_titles_only_modify(head: Token, named: set[int], title_hits: list,
 
 def _officials_of_several(tokens: list[Token], head: Token) -> list[Actor] | None:
     """'the presidents of China and Kyrgyzstan': one official of each state."""
+    if head.tag_ != "NNS":
+        return None
     title = titles().get(head.lower_) or titles().get(head.lemma_.lower())
-    if head.tag_ != "NNS" or title is None:
+    if title is None:
         return None
     for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
         states = [pobj for pobj in prep.children if pobj.dep_ == "pobj"]
@@ -452,13 +472,34 @@ def resolve_parts(parts: list[list[Token]], memory: ArticleMemory, avoid: set) -
     return Mention(actors, covered) if actors else None
 
 
-def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> Actor | None:
+Names = list[tuple[NameEntry, set[int]]]
+TitleHits = list[tuple[Title, str, set[int]]]
+
+
+def _read_phrase(tokens: list[Token]) -> tuple[Names, set[int], TitleHits]:
+    """What the words of a phrase say whatever the article said before: its own names (not a
+    patron's), the tokens of every name, and its titles. Read once per phrase of a parse and
+    kept with it; callers must not change what it returns."""
+    found = _found_in(tokens[0].doc, "reading")
+    key = tuple(token.i for token in tokens)
+    reading = found.get(key)
+    if reading is None:
+        reading = found[key] = _phrase_reading(tokens)
+    return reading
+
+
+def _phrase_reading(tokens: list[Token]) -> tuple[Names, set[int], TitleHits]:
     names = _name_entries(tokens)
     named = set().union(*(indices for _, indices in names))
     # "Iran-backed militias", "pro-Russian rebels": the patron is not the group's state.
-    names = [(in_era(entry, memory.on), indices) for entry, indices in names
-             if entry.kind not in STATE_KINDS or not patron_only(indices, tokens)]
-    title_hits = _titles_in([token for token in tokens if token.i not in named])
+    own = [(entry, indices) for entry, indices in names
+           if entry.kind not in STATE_KINDS or not patron_only(indices, tokens)]
+    return own, named, _titles_in([token for token in tokens if token.i not in named])
+
+
+def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> Actor | None:
+    names, named, title_hits = _read_phrase(tokens)
+    names = [(in_era(entry, memory.on), indices) for entry, indices in names]
     if any(entry.kind == "media" for entry, _ in names):
         if not title_hits:
             # "Xinhua reported", "told Reuters": the medium is the source, not an actor;
@@ -475,10 +516,10 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         person = None  # "the governor of Lagos State": a place, not a name
     if person and title_hits and head.tag_ == "NNS" and head.i in title_hits[-1][2]:
         person = None  # "Tuareg rebels": a plural group noun is the actor, not a person
-    text = _span_text(tokens)
-    known = memory.people.get(person) if person else None
     if not names and not title_hits and not person:
         return None
+    text = _span_text(tokens)
+    known = memory.people.get(person) if person else None
     if not names and not title_hits and known:
         return _copy(known, text)
     if not title_hits and not person and head.pos_ == "NOUN":

@@ -166,8 +166,22 @@ def _prep_lemmas(verb: Token) -> set[str]:
     return {child.lower_ for child in verb.children if child.dep_ in {"prt", "prep", "agent"}}
 
 
+TRIGGERS_KEY = "accord.triggers"
+_UNMATCHED = "unmatched"
+
+
 def match_trigger(token: Token) -> TriggerPattern | None:
-    """The most specific pattern whose lemma, particle and object all fit this token."""
+    """The most specific pattern whose lemma, particle and object all fit this token. Found
+    once per token and kept with the parse: candidates, frames, speech and the model's
+    features all ask about the same words."""
+    found = token.doc.user_data.setdefault(TRIGGERS_KEY, {})
+    pattern = found.get(token.i)
+    if pattern is None:
+        pattern = found[token.i] = _match_trigger(token) or _UNMATCHED
+    return None if pattern is _UNMATCHED else pattern
+
+
+def _match_trigger(token: Token) -> TriggerPattern | None:
     joined = hyphen_joined(token)
     patterns = (joined and trigger_patterns().get(joined)) or trigger_patterns().get(
         token.lemma_.lower())

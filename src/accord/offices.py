@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from accord import derived_cache
 from accord.knowledge import read_table, split_values
 
 DATA_FILE = "office_holders.tsv"
@@ -136,13 +137,25 @@ def parse_row(row: dict[str, str], source: str = DATA_FILE) -> Tenure:
                   end_is_bound=end_is_bound, sector=row["sector"] or default_sector)
 
 
-@lru_cache(maxsize=1)
 def tenures() -> tuple[Tenure, ...]:
     """Every tenure in file order (the order breaks ties between a monarch's realms): states
     first, then organisations, then the dated public roles."""
-    return tuple(parse_row(row, source) for source in SOURCES for row in read_table(source))
+    return _tables()[0]
 
 
+@lru_cache(maxsize=1)
+def _tables() -> tuple[tuple[Tenure, ...], NameIndex]:
+    """The tenures and the name index over them, built together (they share their Tenure
+    objects) once per machine and read back by later processes (`accord.derived_cache`)."""
+    return derived_cache.load_or_build("offices", _build_tables)
+
+
+def _build_tables() -> tuple[tuple[Tenure, ...], NameIndex]:
+    found = tuple(parse_row(row, source) for source in SOURCES for row in read_table(source))
+    return found, _build_name_index(found)
+
+
+@lru_cache(maxsize=65536)  # the coder asks about the same words in every phrase they appear in
 def name_key(text: str) -> str:
     """Compare names without accents, apostrophe styles or extra spaces; one-word names keep
     their case so that a surname such as "Talon" or "Wade" does not match the common noun."""
@@ -162,12 +175,15 @@ class NameIndex:
     by_person: dict[str, tuple[Tenure, ...]]
 
 
-@lru_cache(maxsize=1)
 def name_index() -> NameIndex:
+    return _tables()[1]
+
+
+def _build_name_index(all_tenures: tuple[Tenure, ...]) -> NameIndex:
     people: dict[str, set[str]] = defaultdict(set)
     shared: set[str] = set()
     by_person: dict[str, list[Tenure]] = defaultdict(list)
-    for tenure in tenures():
+    for tenure in all_tenures:
         by_person[tenure.name].append(tenure)
         people[name_key(tenure.name)].add(tenure.name)
         for variant in tenure.variants:
@@ -308,7 +324,17 @@ def _tenures_by_office() -> dict[tuple[str, str], tuple[Tenure, ...]]:
 def monarch_named(first_name: str, title: str, on: date) -> str | None:
     """The head of state reigning on `on` whose title is `title` ("King") and whose name starts
     with `first_name` ("Fahd" -> "Fahd bin Abdulaziz"); None unless exactly one fits."""
-    found = {tenure.name for tenure in tenures()
-             if tenure.office == "head_of_state" and tenure.title == title
-             and tenure.name.split()[0] == first_name and tenure.holds_on(on) is True}
+    found = {tenure.name for tenure in _reigns_by_first_name().get((title, first_name), ())
+             if tenure.holds_on(on) is True}
     return found.pop() if len(found) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _reigns_by_first_name() -> dict[tuple[str, str], tuple[Tenure, ...]]:
+    """(title, first word of the name) -> heads of state's tenures, so that a look-up does not
+    scan every row."""
+    index: dict[tuple[str, str], list[Tenure]] = defaultdict(list)
+    for tenure in tenures():
+        if tenure.office == "head_of_state":
+            index[(tenure.title, tenure.name.split()[0])].append(tenure)
+    return {key: tuple(found) for key, found in index.items()}

@@ -15,7 +15,9 @@ import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy.tokens import Span, Token
 
@@ -66,7 +68,7 @@ class PlaceModel:
     weights: dict[str, float]
 
     def score(self, features: Collection[str]) -> float:
-        return sum(self.weights.get(feature, 0.0) for feature in features)
+        return sum(map(self.weights.get, features, repeat(0.0)))
 
 
 @lru_cache(maxsize=1)
@@ -133,6 +135,47 @@ def _joined(mentions: list[PlaceMention]) -> list[PlaceMention]:
 # ---------------------------------------------------------------- features
 
 
+BROAD_CLASSES = frozenset({"PCLI", "ADM1", "CONT"})
+ENTERED_CLAUSES = frozenset({"relcl", "ccomp", "acl", "advcl", "xcomp", "parataxis"})
+FACTS_KEY = "accord.place_mention_facts"
+COUNTS_KEY = "accord.place_running_counts"
+
+
+class Step(NamedTuple):
+    """A token on a chain of heads: its position, dependency label, part of speech, and its
+    word class on a path (the preposition's own word, else the part of speech)."""
+
+    position: int
+    dep: str
+    pos: str
+    word: str
+
+
+@dataclass(frozen=True)
+class MentionFacts:
+    """What a mention is whatever the event: its gazetteer class, its preposition, the heads
+    above it and the word its phrase hangs on. Found once per mention and context and kept with
+    the parse, since every event of a sentence weighs the same mentions."""
+
+    start: int
+    end: int
+    root: int
+    label: str
+    dep: str
+    known: bool
+    place_class: str
+    prep_word: str
+    name_key: str  # the normalised name, to compare with the hand rule's pick
+    chain: tuple[Step, ...]  # from the root upwards
+    clause: int
+    attached: int | None
+    attached_pos: str
+    attached_lemma: str
+    attached_clause: int | None
+    framed: bool
+    features: tuple[str, ...]  # the features that do not depend on the event
+
+
 def _ancestors(token: Token) -> list[Token]:
     chain = [token]
     # spaCy makes a new Token object per access: compare positions, not identity.
@@ -141,24 +184,61 @@ def _ancestors(token: Token) -> list[Token]:
     return chain
 
 
+def _chain(token: Token) -> tuple[Step, ...]:
+    return tuple(Step(ancestor.i, ancestor.dep_, ancestor.pos_,
+                      ancestor.lower_ if ancestor.pos_ == "ADP" else ancestor.pos_)
+                 for ancestor in _ancestors(token))
+
+
+def _meeting(up_chain: Sequence[Step], down_chain: Sequence[Step]) -> tuple[int, int] | None:
+    """Where two chains of heads meet: the common ancestor's step in each, if any."""
+    down_at = {step.position: index for index, step in enumerate(down_chain)}
+    for index, step in enumerate(up_chain):
+        if step.position in down_at:
+            return index, down_at[step.position]
+    return None
+
+
+def _path(up_chain: Sequence[Step], down_chain: Sequence[Step], meeting: tuple[int, int] | None
+          ) -> tuple[list[str], list[str]]:
+    if meeting is None:
+        return [step.dep for step in up_chain], [step.dep for step in reversed(down_chain)]
+    up_end, down_end = meeting
+    return ([step.dep for step in up_chain[:up_end]],
+            [step.dep for step in reversed(down_chain[:down_end])])
+
+
 def dependency_path(trigger: Token, target: Token) -> tuple[list[str], list[str]]:
     """Dependency labels going up from the trigger to the common ancestor, then down to target."""
-    up_chain = _ancestors(trigger)
-    down_chain = _ancestors(target)
-    down_ids = {token.i: position for position, token in enumerate(down_chain)}
-    for up_position, token in enumerate(up_chain):
-        if token.i in down_ids:
-            ups = [t.dep_ for t in up_chain[:up_position]]
-            downs = [t.dep_ for t in reversed(down_chain[: down_ids[token.i]])]
-            return ups, downs
-    return [t.dep_ for t in up_chain], [t.dep_ for t in reversed(down_chain)]
+    up_chain, down_chain = _chain(trigger), _chain(target)
+    return _path(up_chain, down_chain, _meeting(up_chain, down_chain))
+
+
+def _path_features(up_chain: Sequence[Step], down_chain: Sequence[Step],
+                   meeting: tuple[int, int] | None, trigger: int, path: str, prep: str
+                   ) -> list[str]:
+    """What lies on the path from the trigger to the mention: other verbs (the place is another
+    event's), the prepositions on the way down, what the common ancestor is, the clauses entered
+    ("who was arrested in X", "said that ... in X")."""
+    if meeting is None:
+        return []
+    up_end, down_end = meeting
+    between = [*up_chain[1:up_end], *down_chain[1:down_end]]
+    verbs_on = sum(1 for step in between if step.pos == "VERB")
+    way_down = "/".join(step.word for step in list(reversed(down_chain[1:down_end]))[:4])
+    top = up_chain[up_end]
+    clauses = [step.dep for step in down_chain[1:down_end] if step.dep in ENTERED_CLAUSES]
+    return [f"pp_verbs_on={min(verbs_on, 3)}", f"pp_lex={way_down}",
+            f"pp_top={'trigger' if top.position == trigger else top.pos}",
+            f"pp_clause={'+'.join(clauses[:2]) or 'none'}", f"pp_full={path}|{prep}"]
 
 
 def _clause_of(token: Token) -> Token:
-    for ancestor in _ancestors(token):
+    ancestors = _ancestors(token)
+    for ancestor in ancestors:
         if ancestor.pos_ in ("VERB", "AUX") and ancestor.dep_ in CLAUSE_DEPS:
             return ancestor
-    return _ancestors(token)[-1]
+    return ancestors[-1]
 
 
 def _governing_prep(root: Token) -> Token | None:
@@ -190,83 +270,133 @@ def _place_class(text: str, context: Collection[str]) -> str:
     return location.feature_code or "unknown"
 
 
+def mention_facts(mention: PlaceMention, context: Collection[str] = ()) -> MentionFacts:
+    """The mention's facts, kept with the parse once found."""
+    cache = mention.span.doc.user_data.setdefault(FACTS_KEY, {})
+    key = (mention.span.start, mention.span.end, tuple(context))
+    if key not in cache:
+        cache[key] = _find_facts(mention, context)
+    return cache[key]
+
+
+def _find_facts(mention: PlaceMention, context: Collection[str]) -> MentionFacts:
+    span, root = mention.span, mention.root
+    text = mention.text
+    prep = _governing_prep(root)
+    prep_word = prep.lower_ if prep is not None else "none"
+    place_class = _place_class(text, context)
+    known = bool(where.gazetteer().candidates(text))
+    label = span.label_
+    features = [
+        f"label={label}", f"label_dep={label}|{root.dep_}", f"label_prep={label}|{prep_word}",
+        f"known={known}", f"known_label={known}|{label}", f"root_pos={root.pos_}",
+        f"words={min(len(span), 4)}", f"class={place_class}", f"prep={prep_word}",
+        f"prep_class={prep_word}|{place_class}", f"dep={root.dep_}",
+        f"head_lemma={root.head.lemma_.lower()}",
+    ]
+    if prep is not None:
+        features.append(f"prep_head={prep.head.lemma_.lower()}|{prep_word}")
+    attached, framed = _attachment(mention)
+    attached_clause = _clause_of(attached).i if attached is not None else None
+    return MentionFacts(
+        span.start, span.end, root.i, label, root.dep_, known, place_class, prep_word,
+        where.normalize_name(text), _chain(root), _clause_of(root).i,
+        attached.i if attached is not None else None,
+        attached.pos_ if attached is not None else "",
+        attached.lemma_.lower() if attached is not None else "", attached_clause, framed,
+        tuple(features))
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    """The event's word, with what every mention's features compare against."""
+
+    token: Token
+    word: str
+    lemma: str
+    chain: tuple[Step, ...]
+    clause: int
+    left: int
+    right: int
+
+    @classmethod
+    def of(cls, token: Token) -> _Trigger:
+        return cls(token, token.lower_, token.lemma_.lower(), _chain(token),
+                   _clause_of(token).i, token.left_edge.i, token.right_edge.i)
+
+    def covers(self, position: int) -> bool:
+        return self.left <= position <= self.right
+
+
 def mention_features(sentence: Span, trigger: Token, mentions: Sequence[PlaceMention],
                      rule_pick: Location | None, context: Collection[str] = ()
                      ) -> list[list[str]]:
     """The active features of each mention as the event's place."""
-    path_lengths = []
-    for mention in mentions:
-        ups, downs = dependency_path(trigger, mention.root)
-        path_lengths.append(len(ups) + len(downs))
-    distances = [_token_distance(trigger, mention.span) for mention in mentions]
-    classes = [_place_class(mention.text, context) for mention in mentions]
-    has_specific = any(c not in ("PCLI", "ADM1", "CONT") for c in classes)
-    trigger_clause = _clause_of(trigger)
-    hangs_on = _hangs_on(mentions)
+    facts = [mention_facts(mention, context) for mention in mentions]
+    event = _Trigger.of(trigger)
+    meetings = [_meeting(event.chain, fact.chain) for fact in facts]
+    paths = [_path(event.chain, fact.chain, meeting)
+             for fact, meeting in zip(facts, meetings, strict=True)]
+    path_lengths = [len(ups) + len(downs) for ups, downs in paths]
+    distances = [_token_distance(trigger, fact.start, fact.end) for fact in facts]
+    has_specific = any(fact.place_class not in BROAD_CLASSES for fact in facts)
+    hangs_on = _hangs_on(facts)
+    rule_key = where.normalize_name(rule_pick.extracted_place) if rule_pick is not None else ""
+    counts = _running_counts(sentence)
     rows = []
-    for position, mention in enumerate(mentions):
-        ups, downs = dependency_path(trigger, mention.root)
-        prep = _governing_prep(mention.root)
-        prep_word = prep.lower_ if prep is not None else "none"
-        place_class = classes[position]
-        gaz_known = bool(where.gazetteer().candidates(mention.text))
+    for position, (fact, mention) in enumerate(zip(facts, mentions, strict=True)):
+        ups, downs = paths[position]
+        values = {
+            "path_down": "/".join(downs[:3]), "path_up": str(len(ups)),
+            "dist": _distance_bucket(distances[position]),
+            "side": "before" if fact.start < trigger.i else "after",
+            "same_clause": str(fact.clause == event.clause),
+            "in_trigger_subtree": str(event.covers(fact.root)),
+            "nearest_path": str(path_lengths[position] == min(path_lengths)),
+            "rule": str(bool(rule_key) and (rule_key in fact.name_key
+                                            or fact.name_key in rule_key)),
+        }
+        path = f"{'/'.join(ups[:3])}>{'/'.join(downs[:4])}"
         features = [
-            f"label={mention.span.label_}",
-            f"label_dep={mention.span.label_}|{mention.root.dep_}",
-            f"label_prep={mention.span.label_}|{prep_word}",
-            f"known={gaz_known}",
-            f"known_label={gaz_known}|{mention.span.label_}",
-            f"root_pos={mention.root.pos_}",
-            f"words={min(len(mention.span), 4)}",
-            f"class={place_class}",
-            f"prep={prep_word}",
-            f"prep_class={prep_word}|{place_class}",
-            f"dep={mention.root.dep_}",
-            f"head_lemma={mention.root.head.lemma_.lower()}",
-            f"path={'/'.join(ups[:3])}>{'/'.join(downs[:4])}",
-            f"path_down={'/'.join(downs[:3])}",
-            f"path_up={len(ups)}",
-            f"path_len={min(path_lengths[position], 8)}",
-            f"dist={_distance_bucket(distances[position])}",
-            f"side={'before' if mention.span.start < trigger.i else 'after'}",
-            f"same_clause={_clause_of(mention.root) == trigger_clause}",
-            f"in_trigger_subtree={trigger.left_edge.i <= mention.root.i <= trigger.right_edge.i}",
-            f"nearest_path={path_lengths[position] == min(path_lengths)}",
+            *fact.features,
+            f"path={path}",
+            f"path_down={values['path_down']}", f"path_up={values['path_up']}",
+            f"path_len={min(path_lengths[position], 8)}", f"dist={values['dist']}",
+            f"side={values['side']}", f"same_clause={values['same_clause']}",
+            f"in_trigger_subtree={values['in_trigger_subtree']}",
+            f"nearest_path={values['nearest_path']}",
             f"nearest_linear={distances[position] == min(distances)}",
-            f"count={min(len(mentions), 4)}",
-            f"first={position == 0}",
-            f"rule={_is_rule_pick(mention, rule_pick)}",
+            f"count={min(len(mentions), 4)}", f"first={position == 0}",
+            f"rule={values['rule']}",
             f"dateline_like={_looks_like_dateline(sentence, mention.span)}",
+            *_trigger_features(event, fact, values),
+            *_attachment_features(event, fact, counts),
+            *_path_features(event.chain, fact.chain, meetings[position], trigger.i, path,
+                            fact.prep_word),
+            *_verb_features(event.lemma, fact, values),
         ]
-        features += _trigger_features(trigger, features)
-        if place_class in ("PCLI", "ADM1", "CONT") and has_specific:
+        if fact.place_class in BROAD_CLASSES and has_specific:
             features.append("broader_than_another")
-        if prep is not None:
-            features.append(f"prep_head={prep.head.lemma_.lower()}|{prep_word}")
-        features += _attachment_features(trigger, mention, prep_word, trigger_clause)
         # "Sopore town in Baramulla district": the place another names hangs on is the
         # narrower one; annotators place an event at the narrowest.
         under = hangs_on[position] is not None
         over = position in hangs_on
         features += [f"under_other={under}", f"over_other={over}",
-                     f"nesting={under}|{over}|{prep_word}"]
+                     f"nesting={under}|{over}|{fact.prep_word}"]
         rows.append(features)
     return rows
 
 
-def _hangs_on(mentions: Sequence[PlaceMention]) -> list[int | None]:
+def _hangs_on(facts: Sequence[MentionFacts]) -> list[int | None]:
     """For each mention, the other mention its phrase hangs on within a few heads, if any:
     "Sopore town in Baramulla district" hangs Baramulla on Sopore."""
-    owner = {token.i: position for position, mention in enumerate(mentions)
-             for token in mention.span}
+    owner = {token: position for position, fact in enumerate(facts)
+             for token in range(fact.start, fact.end)}
     found: list[int | None] = []
-    for position, mention in enumerate(mentions):
-        token, hit = mention.root, None
-        for _ in range(4):
-            if token.head.i == token.i:
-                break
-            token = token.head
-            other = owner.get(token.i)
+    for position, fact in enumerate(facts):
+        hit = None
+        for step in fact.chain[1:5]:
+            other = owner.get(step.position)
             if other is not None and other != position:
                 hit = other
                 break
@@ -296,35 +426,56 @@ def _attachment(mention: PlaceMention) -> tuple[Token | None, bool]:
     return None, framed
 
 
-def _attachment_features(trigger: Token, mention: PlaceMention, prep_word: str,
-                         trigger_clause: Token) -> list[str]:
+def _attachment_features(event: _Trigger, fact: MentionFacts,
+                         counts: tuple[int, list[int], list[int]]) -> list[str]:
     """What the mention's phrase modifies, relative to the trigger: the trigger itself, a noun
     in the trigger's subtree, a noun elsewhere, another verb."""
-    attached, framed = _attachment(mention)
-    if attached is None:
+    prep_word, trigger = fact.prep_word, event.token
+    if fact.attached is None:
         kind, word = "none", "none"
-    elif attached.i == trigger.i:
+    elif fact.attached == trigger.i:
         kind, word = "trigger", "trigger"
     else:
-        inside = trigger.left_edge.i <= attached.i <= trigger.right_edge.i
-        kind = f"{attached.pos_}|{'in' if inside else 'out'}"
-        word = attached.lemma_.lower()
-    clause_of_attached = _clause_of(attached) if attached is not None else None
-    own_clause = clause_of_attached is not None and clause_of_attached.i == trigger_clause.i
-    fronted = mention.span.start < trigger.i and any(
-        token.text == "," for token in mention.span.doc[mention.span.end : trigger.i])
+        kind = f"{fact.attached_pos}|{'in' if event.covers(fact.attached) else 'out'}"
+        word = fact.attached_lemma
+    own_clause = fact.attached_clause is not None and fact.attached_clause == event.clause
+    fronted = (fact.start < trigger.i
+               and _before(counts, trigger.i, 2) > _before(counts, min(fact.end, trigger.i), 2))
     return [
         f"attach={kind}", f"attach_prep={kind}|{prep_word}", f"attach_word={word}",
         f"attach_word_prep={word}|{prep_word}", f"attach_clause={own_clause}|{kind}",
-        f"verb_attach={trigger.lemma_.lower()}|{kind}", f"framed={framed}|{kind}",
+        f"verb_attach={event.lemma}|{kind}", f"vx_attach={event.lemma}|{kind}|{prep_word}",
+        f"framed={fact.framed}|{kind}",
         f"fronted={fronted}|{prep_word}",
-        f"verbs_between={min(_verbs_between(trigger, mention.span), 3)}",
+        f"verbs_between={min(_verbs_between(trigger.i, fact, counts), 3)}",
     ]
 
 
-def _verbs_between(trigger: Token, span: Span) -> int:
-    low, high = sorted((trigger.i, span.start if span.start > trigger.i else span.end - 1))
-    return sum(1 for token in trigger.doc[low + 1 : high] if token.pos_ == "VERB")
+def _running_counts(sentence: Span) -> tuple[int, list[int], list[int]]:
+    """The verbs and the commas before each position of the sentence, counted once per parse:
+    what lies between a trigger and a mention is a difference of two counts."""
+    cache = sentence.doc.user_data.setdefault(COUNTS_KEY, {})
+    key = (sentence.start, sentence.end)
+    if key not in cache:
+        verbs, commas = [0], [0]
+        for token in sentence:
+            verbs.append(verbs[-1] + (token.pos_ == "VERB"))
+            commas.append(commas[-1] + (token.text == ","))
+        cache[key] = (sentence.start, verbs, commas)
+    return cache[key]
+
+
+def _verbs_between(trigger: int, fact: MentionFacts, counts: tuple[int, list[int], list[int]]
+                   ) -> int:
+    low, high = sorted((trigger, fact.start if fact.start > trigger else fact.end - 1))
+    return max(_before(counts, high, 1) - _before(counts, low + 1, 1), 0)
+
+
+def _before(counts: tuple[int, list[int], list[int]], position: int, which: int) -> int:
+    """The running count `which` (1 verbs, 2 commas) before `position`, clamped to the
+    sentence."""
+    running = counts[which]
+    return running[min(max(position - counts[0], 0), len(running) - 1)]
 
 
 def none_features(trigger: Token, mention_count: int) -> list[str]:
@@ -335,38 +486,40 @@ def none_features(trigger: Token, mention_count: int) -> list[str]:
             f"NONE|count={min(mention_count, 4)}"]
 
 
-def _trigger_features(trigger: Token, features: list[str]) -> list[str]:
+def _trigger_features(event: _Trigger, fact: MentionFacts, values: dict[str, str]) -> list[str]:
     """The trigger word and its form, alone and with the mention's preposition and label: how
     annotators place an event depends on the verb ("captured X" is the place, "captured in X")."""
-    values = dict(feature.split("=", 1) for feature in features if "=" in feature)
-    word, prep, label = trigger.lower_, values["prep"], values["label"]
+    word, prep, label, known = event.word, fact.prep_word, fact.label, fact.known
     return [
         f"verb={word}", f"verb_prep={word}|{prep}", f"verb_label={word}|{label}",
-        f"trigger_tag={trigger.tag_}", f"trigger_dep={trigger.dep_}",
+        f"trigger_tag={event.token.tag_}", f"trigger_dep={event.token.dep_}",
         f"prep_path={prep}|{values['path_down']}", f"prep_side={prep}|{values['side']}",
-        f"class_clause={values['class']}|{values['same_clause']}",
+        f"class_clause={fact.place_class}|{values['same_clause']}",
         f"rule_prep={values['rule']}|{prep}", f"nearest_prep={values['nearest_path']}|{prep}",
-        f"known_prep={values['known']}|{prep}|{values['side']}",
+        f"known_prep={known}|{prep}|{values['side']}",
         f"dist_side={values['dist']}|{values['side']}",
         f"subtree_prep={values['in_trigger_subtree']}|{prep}",
         f"label_path={label}|{values['path_down']}",
-        f"known_path={values['known']}|{values['path_down']}|{values['path_up']}",
-        f"class_path={values['class']}|{values['path_down']}",
+        f"known_path={known}|{values['path_down']}|{values['path_up']}",
+        f"class_path={fact.place_class}|{values['path_down']}",
     ]
 
 
-def _token_distance(trigger: Token, span: Span) -> int:
-    if span.start <= trigger.i < span.end:
+def _verb_features(lemma: str, fact: MentionFacts, values: dict[str, str]) -> list[str]:
+    """The trigger's lemma with the mention's path, role, class, label, position and the hand
+    rule's pick: each verb has its own habits ("captured X" names the place; "killed X" names a
+    victim)."""
+    return [f"vx_path={lemma}|{values['path_down']}|{values['path_up']}",
+            f"vx_dep={lemma}|{fact.dep}|{fact.prep_word}", f"vx_class={lemma}|{fact.place_class}",
+            f"vx_side={lemma}|{values['side']}|{values['dist']}",
+            f"vlab={lemma}|{fact.label}|{fact.known}|{fact.prep_word}",
+            f"vrule={lemma}|{values['rule']}|{values['nearest_path']}"]
+
+
+def _token_distance(trigger: Token, start: int, end: int) -> int:
+    if start <= trigger.i < end:
         return 0
-    return span.start - trigger.i if span.start > trigger.i else trigger.i - span.end + 1
-
-
-def _is_rule_pick(mention: PlaceMention, rule_pick: Location | None) -> bool:
-    if rule_pick is None:
-        return False
-    extracted = where.normalize_name(rule_pick.extracted_place)
-    mention_key = where.normalize_name(mention.text)
-    return bool(extracted) and (extracted in mention_key or mention_key in extracted)
+    return start - trigger.i if start > trigger.i else trigger.i - end + 1
 
 
 def _looks_like_dateline(sentence: Span, span: Span) -> bool:
@@ -388,8 +541,9 @@ def choose_mention(sentence: Span, trigger: Token, context: Collection[str] = ()
 
     Mentions over `exclude` tokens are never the place; nor is one that names a party
     (`party_names`, "Kamikawa" the minister) unless it is a place the gazetteer knows."""
+    excluded = set(exclude)
     mentions = [m for m in place_mentions(sentence)
-                if not any(token.i in exclude for token in m.span)
+                if excluded.isdisjoint(range(m.span.start, m.span.end))
                 and (m.text not in party_names or toponyms.resolve_in_context(m.text, (), (),
                                                                               towns=False))]
     if not mentions:

