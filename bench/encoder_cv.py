@@ -21,8 +21,8 @@ Not part of accord's install: fine-tuning needs torch, which accord never loads.
    docs/benchmarks.md. End to end: `.venv/bin/python bench/plv_e2e_cv.py --seed 13 --profile
    accurate --sentence-folds WORK_DIR`.
 4. `TRAIN_VENV/bin/python bench/encoder_cv.py ship WORK_DIR MODEL_DIR OUT_DIR` fine-tunes on
-   every PLV sentence and authored example and writes the three files accord ships
-   (sentence_types.onnx, .vocab.txt, .json) to OUT_DIR, to be copied into
+   every PLV sentence and authored example and writes the files accord ships
+   (sentence_types.onnx.part0..., .vocab.txt, .json) to OUT_DIR, to be copied into
    src/accord/data/models/.
 """
 
@@ -162,6 +162,9 @@ def _export(model, out: Path, classes: list[str], model_dir: Path):
         | {"logits": {0: "batch"}})
     quantize_dynamic(str(full), str(out / sentence_model.WEIGHTS_FILE), weight_type=QuantType.QInt8)
     full.unlink()
+    for stale in sentence_model.weight_parts(out):
+        stale.unlink()
+    sentence_model.split_weights(out / sentence_model.WEIGHTS_FILE)
     vocabulary = json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))
     pieces = sorted(vocabulary["model"]["vocab"].items(), key=lambda item: item[1])
     (out / sentence_model.VOCABULARY_FILE).write_text(

@@ -45,3 +45,11 @@ def test_joining_the_models_lets_each_veto_what_it_finds_unlikely():
 def test_the_accurate_profile_codes_with_the_sentence_model_and_the_fast_one_without():
     assert classify.load_models("accurate").sentences is load_sentence_model()
     assert classify.load_models("fast").sentences is None
+
+
+def test_the_model_ships_in_parts_no_larger_than_a_repository_file_should_be():
+    from accord.sentence_model import MODEL_DIR, PART_BYTES, weight_parts
+
+    parts = weight_parts(MODEL_DIR)
+    assert len(parts) >= 2 and all(part.stat().st_size <= PART_BYTES for part in parts)
+    assert not (MODEL_DIR / "sentence_types.onnx").exists()

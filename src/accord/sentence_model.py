@@ -21,6 +21,9 @@ from accord.wordpiece import WordPiece
 
 MODEL_DIR = Path(__file__).parent / "data" / "models"
 WEIGHTS_FILE = "sentence_types.onnx"
+# The graph is kept in parts of at most PART_BYTES (sentence_types.onnx.part0, .part1, ...), so no
+# file in the repository is large; they are joined in memory when the model loads.
+PART_BYTES = 12_000_000
 VOCABULARY_FILE = "sentence_types.vocab.txt"
 CARD_FILE = "sentence_types.json"
 BATCH = 32
@@ -48,7 +51,8 @@ class SentenceModel:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         self.session = onnxruntime.InferenceSession(
-            str(directory / WEIGHTS_FILE), options, providers=["CPUExecutionProvider"])
+            b"".join(part.read_bytes() for part in weight_parts(directory)), options,
+            providers=["CPUExecutionProvider"])
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """One row of probabilities per text; texts of like length are batched together so
@@ -72,8 +76,27 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
+def weight_parts(directory: Path) -> list[Path]:
+    """The graph's parts in order (part10 after part9)."""
+    return sorted(directory.glob(f"{WEIGHTS_FILE}.part*"),
+                  key=lambda path: int(path.suffix.removeprefix(".part")))
+
+
+def split_weights(graph: Path) -> list[Path]:
+    """Cut an exported graph into the parts accord ships, beside it, and remove the whole."""
+    data = graph.read_bytes()
+    parts = []
+    for number, start in enumerate(range(0, len(data), PART_BYTES)):
+        part = graph.with_name(f"{WEIGHTS_FILE}.part{number}")
+        part.write_bytes(data[start:start + PART_BYTES])
+        parts.append(part)
+    graph.unlink()
+    return parts
+
+
 def is_shipped(directory: Path = MODEL_DIR) -> bool:
-    return all((directory / name).is_file() for name in (WEIGHTS_FILE, VOCABULARY_FILE, CARD_FILE))
+    return bool(weight_parts(directory)) and all(
+        (directory / name).is_file() for name in (VOCABULARY_FILE, CARD_FILE))
 
 
 @lru_cache(maxsize=1)
