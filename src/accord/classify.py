@@ -363,9 +363,15 @@ class Models:
     sentences: SentenceTyper | None = None
 
     def sentence_probabilities(self, texts: Sequence[str]) -> list[dict[str, float] | None]:
-        if self.sentences is None or not texts:
-            return [None] * len(texts)
-        return list(self.sentences.label_probabilities(texts))
+        return sentence_answers(self.sentences, texts)
+
+
+def sentence_answers(typer: SentenceTyper | None,
+                     texts: Sequence[str]) -> list[dict[str, float] | None]:
+    """The sentence model's probabilities for each text (None for each without a model)."""
+    if typer is None or not texts:
+        return [None] * len(texts)
+    return list(typer.label_probabilities(texts))
 
 
 def load_models(profile: str = FAST) -> Models:

@@ -115,11 +115,10 @@ def code_items(items: Iterable[GoldItem], profile: str = classify.FAST,
     the answers of the `sentences` model), streaming in chunks so the accurate profile's
     encoders see many sentences at once."""
     found = iter(_typed_sentences(items))
-    typer = classify.Models(None, None, sentences)
     while batch := list(islice(found, chunk)):
         features = classify.profile_features([sent for _, sent, _ in batch],
                                              [cands for _, _, cands in batch], profile)
-        typed = typer.sentence_probabilities([sent.text for _, sent, _ in batch])
+        typed = classify.sentence_answers(sentences, [sent.text for _, sent, _ in batch])
         for (item, sentence, candidates), item_features, answers in zip(
                 batch, features, typed, strict=True):
             yield Coded(item, sentence, candidates, item_features, answers)
