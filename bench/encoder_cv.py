@@ -2,7 +2,7 @@
 with a linear head over its mean-pooled states), alone and combined with accord's linear model,
 on the folds `accord eval plv --cv` uses.
 
-Not part of accord's install: fine-tuning needs torch, which accord never loads. Four steps:
+Not part of accord's install: fine-tuning needs torch, which accord never loads. Five steps:
 
 1. `.venv/bin/python bench/encoder_cv.py export WORK_DIR [PLV_TSV]`
    writes WORK_DIR/data.json: the PLV sentences and labels, accord's authored examples, and the
@@ -20,7 +20,10 @@ Not part of accord's install: fine-tuning needs torch, which accord never loads.
    their combination on the folds finished (forced typing); the figures go to
    docs/benchmarks.md. End to end: `.venv/bin/python bench/plv_e2e_cv.py --seed 13 --profile
    accurate --sentence-folds WORK_DIR`.
-4. `TRAIN_VENV/bin/python bench/encoder_cv.py ship WORK_DIR MODEL_DIR OUT_DIR` fine-tunes on
+4. `TRAIN_VENV/bin/python bench/encoder_cv.py tokens WORK_DIR MODEL_DIR [JSONL...]` checks that
+   accord's word-piece tokenizer gives the reference tokenizer's ids for every sentence of
+   data.json (and of the JSONL files' "text" fields); it prints the mismatches and their count.
+5. `TRAIN_VENV/bin/python bench/encoder_cv.py ship WORK_DIR MODEL_DIR OUT_DIR` fine-tunes on
    every PLV sentence and authored example and writes the files accord ships
    (sentence_types.onnx.part0..., .vocab.txt, .json) to OUT_DIR, to be copied into
    src/accord/data/models/.
@@ -94,6 +97,30 @@ def ship(work: Path, model_dir: Path, seed: int, out: Path) -> None:
     model = _fine_tune(data, list(range(len(data["texts"]))), classes, model_dir, seed, "all")
     _export(model, out, classes, model_dir)
     print(f"shipped model -> {out}")
+
+
+def tokens(work: Path, model_dir: Path, extra: list[Path]) -> int:
+    """Mismatches between accord's tokenizer and the reference one (0 expected)."""
+    from transformers import AutoTokenizer
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from accord.sentence_model import MODEL_DIR, VOCABULARY_FILE
+    from accord.wordpiece import WordPiece
+
+    data = json.loads((work / "data.json").read_text(encoding="utf-8"))
+    texts = data["texts"] + [text for text, _ in data["authored"]]
+    for path in extra:
+        with open(path, encoding="utf-8") as handle:
+            texts += [json.loads(line)["text"] for line in handle if line.strip()]
+    reference = AutoTokenizer.from_pretrained(model_dir)
+    ours = WordPiece.from_file(MODEL_DIR / VOCABULARY_FILE)
+    wrong = [text for text in texts
+             if reference(text, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+             != ours.encode(text, MAX_TOKENS)]
+    for text in wrong[:20]:
+        print(f"differs: {text[:200]!r}")
+    print(f"{len(wrong)} of {len(texts)} texts tokenized differently")
+    return len(wrong)
 
 
 def _fine_tune(data: dict, kept: list[int], classes: list[str], model_dir: Path, seed: int,
@@ -273,7 +300,7 @@ def _macro_f1(gold_labels: list[str], probabilities, classes: list[str]) -> floa
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[0] not in {"export", "train", "compare", "ship"}:
+    if len(argv) < 2 or argv[0] not in {"export", "train", "compare", "tokens", "ship"}:
         print(__doc__)
         return 2
     step, work = argv[0], Path(argv[1])
@@ -283,6 +310,8 @@ def main(argv: list[str]) -> int:
     elif step == "train":
         fold = int(argv[argv.index("--fold") + 1]) if "--fold" in argv else 0
         train(work, Path(argv[2]), seed, fold)
+    elif step == "tokens":
+        return 1 if tokens(work, Path(argv[2]), [Path(a) for a in argv[3:]]) else 0
     elif step == "ship":
         ship(work, Path(argv[2]), seed, Path(argv[3]))
     else:

@@ -5,7 +5,7 @@ Usage: .venv/bin/python bench/throughput.py [N_ARTICLES]   (default 2000)
 
 (a) bare spaCy: the packaged en_core_web_sm pipeline over the article texts (nlp.pipe);
 (b) accord: read the files, parse, code, write JSONL, in one process, default (fast) profile;
-(b') the same with `--profile accurate` (adds the sentence encoder);
+(b') the same with `--profile accurate` (adds the E5 embedding and the fine-tuned sentence model);
 (c) accord on a local pool of 2 processes (accord.scale.code_parallel);
 (d) accord on Dask, a LocalCluster of 1 and of 2 worker processes with one thread each.
 (c) and (d) are timed from warm workers (model loaded); their start-up is reported apart. Peak

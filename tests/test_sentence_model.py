@@ -5,10 +5,12 @@ import numpy as np
 import pytest
 
 from accord import classify
-from accord.sentence_model import load_sentence_model
+from accord.sentence_model import is_shipped, load_sentence_model
 
-pytestmark = pytest.mark.skipif(load_sentence_model() is None,
-                                reason="the package ships no sentence model")
+
+def test_the_package_ships_the_sentence_model():
+    # Every other test here would fail on None; this one says why.
+    assert is_shipped() and load_sentence_model() is not None
 
 
 def test_the_shipped_sentence_model_knows_every_type_the_type_model_does():
