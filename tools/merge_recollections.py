@@ -133,7 +133,8 @@ def earlier(a: Bound, b: Bound) -> Bound:
 
 def agree(a: Row, b: Row) -> Row | None:
     start, end = later(a.start, b.start), earlier(a.end, b.end)
-    if start.day >= end.day:
+    # A "?" end is a day still in office, so a tenure known on one day only is kept.
+    if start.day > end.day or (start.day == end.day and end.exact):
         return None
     office = a.office if a.office == b.office else a.base_office
     # The spelling with more letters outside ASCII keeps the accents one writer dropped.
@@ -279,7 +280,9 @@ def _place(row: Row, table: list[Row], known: Known, outcome: Outcome) -> None:
             _grow(mine, row, [t for t in office_rows if t is not mine], table, outcome)
             return
     kept = cut_against(row, office_rows)
-    if kept is None or (kept.end.day - kept.start.day).days < 30:
+    # A sliver the table's tenures leave of a longer recollection says little; a tenure both
+    # named on a single day (a blind vote's answer) is kept whole.
+    if kept is None or (kept != row and (kept.end.day - kept.start.day).days < 30):
         outcome.cut_away += 1
         return
     outcome.added.append(kept)
