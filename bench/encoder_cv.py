@@ -27,6 +27,11 @@ Not part of accord's install: fine-tuning needs torch, which accord never loads.
    every PLV sentence and authored example and writes the files accord ships
    (sentence_types.onnx.part0..., .vocab.txt, .json) to OUT_DIR, to be copied into
    src/accord/data/models/.
+
+Measuring an ensemble: `train ... --init N` (and `ship ... --init N`) fine-tunes the same way from
+seed N (the head, dropout and batch order) on the same folds, saving
+WORK_DIR/encoder_SEED_K_initN.npy; `compare` and plv_e2e_cv.py then average every member a fold
+has. accord ships one member (an ensemble of two measured no better: docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -74,19 +79,41 @@ def export(work: Path, plv: Path) -> None:
 
 # ---------------------------------------------------------------- step 2 (training venv)
 
-def train(work: Path, model_dir: Path, seed: int, fold: int) -> None:
-    """Fine-tune on the folds other than `fold`, export the model as accord ships it (ONNX,
-    8-bit weights) and save what that export gives for the held-out fold."""
+def member_name(seed: int, fold: int, init: int) -> str:
+    """A fold's file stem; members of an ensemble started from another seed carry it."""
+    return f"{seed}_{fold}" if init == seed else f"{seed}_{fold}_init{init}"
+
+
+def fold_members(work: Path, seed: int, fold: int) -> list[Path]:
+    """The held-out answers of every member trained without `fold` (the first one first)."""
+    first = work / f"encoder_{seed}_{fold}.npy"
+    others = sorted(work.glob(f"encoder_{seed}_{fold}_init*.npy"))
+    return ([first] if first.exists() else []) + others
+
+
+def fold_probabilities(work: Path, seed: int, fold: int):
+    """The ensemble's held-out answers for `fold`: the mean of its members', as accord's
+    runtime averages them (sentence_model.SentenceModel)."""
+    import numpy as np
+
+    return np.mean([np.load(path) for path in fold_members(work, seed, fold)], axis=0)
+
+
+def train(work: Path, model_dir: Path, seed: int, fold: int, init: int) -> None:
+    """Fine-tune on the folds other than `fold` (the head and batch order drawn from `init`),
+    export the model as accord ships it (ONNX, 8-bit weights) and save what that export gives
+    for the held-out fold."""
     data = json.loads((work / "data.json").read_text(encoding="utf-8"))
     classes = sorted(set(data["labels"]))
     test = data["folds"][str(seed)][fold]
     held_out = set(test)
     kept = [i for i in range(len(data["texts"])) if i not in held_out]
-    model = _fine_tune(data, kept, classes, model_dir, seed, f"fold {fold}")
-    shipped = _export(model, work / f"fold_{seed}_{fold}", classes, model_dir)
+    model = _fine_tune(data, kept, classes, model_dir, init, f"fold {fold}")
+    name = member_name(seed, fold, init)
+    shipped = _export(model, work / f"fold_{name}", classes, model_dir)
     import numpy as np
 
-    np.save(work / f"encoder_{seed}_{fold}.npy",
+    np.save(work / f"encoder_{name}.npy",
             shipped.probabilities([data["texts"][i] for i in test]))
 
 
@@ -139,13 +166,7 @@ def _fine_tune(data: dict, kept: list[int], classes: list[str], model_dir: Path,
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = _Classifier(AutoModel.from_pretrained(model_dir), len(classes))
-    optimiser = torch.optim.AdamW([
-        {"params": model.encoder.parameters(), "lr": ENCODER_RATE},
-        {"params": model.head.parameters(), "lr": HEAD_RATE}], weight_decay=0.01)
-    steps = EPOCHS * math.ceil(len(texts) / BATCH)
-    warm = max(1, steps // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda step: min((step + 1) / warm, max(0.0, (steps - step) / (steps - warm))))
+    optimiser, schedule = optimiser_and_schedule(model, EPOCHS * math.ceil(len(texts) / BATCH))
     for epoch in range(EPOCHS):
         model.train()
         started, total = time.perf_counter(), 0.0
@@ -168,11 +189,24 @@ def _fine_tune(data: dict, kept: list[int], classes: list[str], model_dir: Path,
     return model
 
 
-def _export(model, out: Path, classes: list[str], model_dir: Path):
-    """Write the model as accord ships it (ONNX graph with 8-bit weights, word-piece vocabulary,
-    card) into `out` and load it back through accord's own runtime."""
-    import shutil
+def optimiser_and_schedule(model, steps: int, encoder_rate: float = ENCODER_RATE,
+                           head_rate: float = HEAD_RATE):
+    """AdamW with a slower rate for the pre-trained encoder than for the new head; the rate
+    warms up over the first tenth of the steps and then falls linearly to zero."""
+    import torch
 
+    optimiser = torch.optim.AdamW([
+        {"params": model.encoder.parameters(), "lr": encoder_rate},
+        {"params": model.head.parameters(), "lr": head_rate}], weight_decay=0.01)
+    warm = max(1, steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda step: min((step + 1) / warm, max(0.0, (steps - step) / (steps - warm))))
+    return optimiser, schedule
+
+
+def export_quantized(model, out: Path, graph: str, per_token: bool) -> None:
+    """Export `model` (ids, mask -> logits) to ONNX with 8-bit weights, written in the parts
+    accord ships (out/graph.part*); `per_token` logits vary along the tokens axis too."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -182,16 +216,28 @@ def _export(model, out: Path, classes: list[str], model_dir: Path):
     out.mkdir(parents=True, exist_ok=True)
     full = out / "full.onnx"
     ids = torch.ones((2, 8), dtype=torch.long)
+    logits_axes = {0: "batch", 1: "tokens"} if per_token else {0: "batch"}
     torch.onnx.export(
         model, (ids, torch.ones_like(ids)), str(full), input_names=["input_ids", "attention_mask"],
         output_names=["logits"], opset_version=17, dynamo=False,
         dynamic_axes={name: {0: "batch", 1: "tokens"} for name in ("input_ids", "attention_mask")}
-        | {"logits": {0: "batch"}})
-    quantize_dynamic(str(full), str(out / sentence_model.WEIGHTS_FILE), weight_type=QuantType.QInt8)
+        | {"logits": logits_axes})
+    quantize_dynamic(str(full), str(out / graph), weight_type=QuantType.QInt8)
     full.unlink()
-    for stale in sentence_model.weight_parts(out):
+    for stale in sentence_model.weight_parts(out, graph):
         stale.unlink()
-    sentence_model.split_weights(out / sentence_model.WEIGHTS_FILE)
+    sentence_model.split_weights(out / graph)
+
+
+def _export(model, out: Path, classes: list[str], model_dir: Path):
+    """Write the model as accord ships it (ONNX graph with 8-bit weights, word-piece vocabulary,
+    card) into `out` and load it back through accord's own runtime."""
+    import shutil
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from accord import sentence_model
+
+    export_quantized(model, out, sentence_model.WEIGHTS_FILE, per_token=False)
     vocabulary = json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))
     pieces = sorted(vocabulary["model"]["vocab"].items(), key=lambda item: item[1])
     (out / sentence_model.VOCABULARY_FILE).write_text(
@@ -250,7 +296,8 @@ def compare(work: Path, seed: int) -> None:
     data = json.loads((work / "data.json").read_text(encoding="utf-8"))
     classes = sorted(set(data["labels"]))
     folds = data["folds"][str(seed)]
-    done = [k for k in range(FOLDS) if (work / f"encoder_{seed}_{k}.npy").exists()]
+    done = [k for k in range(FOLDS) if fold_members(work, seed, k)]
+    members = {len(fold_members(work, seed, k)) for k in done}
     if not done:
         print(f"no encoder folds for seed {seed} in {work}", file=sys.stderr)
         return
@@ -268,7 +315,7 @@ def compare(work: Path, seed: int) -> None:
             example_weights=training.training_weights(len(kept) - len(extra), len(extra)))
         linear_probs = np.array([[linear.probabilities(coded[i].features).get(c, 0.0)
                                   for c in classes] for i in test])
-        encoder_probs = np.load(work / f"encoder_{seed}_{fold}.npy")
+        encoder_probs = fold_probabilities(work, seed, fold)
         gold_labels = [data["labels"][i] for i in test]
         combined = np.exp(0.5 * np.log(linear_probs + 1e-9) + 0.5 * np.log(encoder_probs + 1e-9))
         rows.append((fold + 1, *(_macro_f1(gold_labels, probs, classes)
@@ -283,7 +330,8 @@ def compare(work: Path, seed: int) -> None:
         f"Fine-tuned encoder against the linear event-type model, PLV folds (seed {seed})",
         f".venv/bin/python bench/encoder_cv.py compare {work} --seed {seed}",
         f"macro-F1 on {len(rows)} of {FOLDS} folds, forced typing of raw sentences: linear "
-        f"{means[0]:.3f}, fine-tuned all-MiniLM-L6-v2 {means[1]:.3f}, geometric mean of both "
+        f"{means[0]:.3f}, fine-tuned all-MiniLM-L6-v2 (members per fold: "
+        f"{'/'.join(map(str, sorted(members)))}) {means[1]:.3f}, geometric mean of both "
         f"{means[2]:.3f}", details=text)
 
 
@@ -309,11 +357,13 @@ def main(argv: list[str]) -> int:
         export(work, Path(argv[2]) if len(argv) > 2 else DEFAULT_PLV)
     elif step == "train":
         fold = int(argv[argv.index("--fold") + 1]) if "--fold" in argv else 0
-        train(work, Path(argv[2]), seed, fold)
+        init = int(argv[argv.index("--init") + 1]) if "--init" in argv else seed
+        train(work, Path(argv[2]), seed, fold, init)
     elif step == "tokens":
         return 1 if tokens(work, Path(argv[2]), [Path(a) for a in argv[3:]]) else 0
     elif step == "ship":
-        ship(work, Path(argv[2]), seed, Path(argv[3]))
+        init = int(argv[argv.index("--init") + 1]) if "--init" in argv else seed
+        ship(work, Path(argv[2]), init, Path(argv[3]))
     else:
         compare(work, seed)
     return 0

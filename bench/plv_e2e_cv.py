@@ -105,7 +105,7 @@ class HeldOutTyper:
 def held_out_typers(directory: Path, seed: int, folds: int) -> list[HeldOutTyper]:
     import json
 
-    import numpy as np
+    from encoder_cv import fold_probabilities
 
     data = json.loads((directory / "data.json").read_text(encoding="utf-8"))
     labels = sorted(set(data["labels"]))
@@ -113,7 +113,7 @@ def held_out_typers(directory: Path, seed: int, folds: int) -> list[HeldOutTyper
     if len(assigned) != folds:
         raise SystemExit(f"{directory} holds {len(assigned)} folds, not {folds}")
     return [HeldOutTyper([data["texts"][i] for i in test],
-                         np.load(directory / f"encoder_{seed}_{fold}.npy"), labels)
+                         fold_probabilities(directory, seed, fold), labels)
             for fold, test in enumerate(assigned)]
 
 

@@ -102,7 +102,9 @@ def test_the_shipped_models_load_once_and_stay_within_the_size_budget():
     assert classify.load_model() is classify.load_model()
     assert classify.load_model("accurate") is classify.load_model("accurate")
     assert classify.load_model("accurate") is not classify.load_model()
-    assert sum(path.stat().st_size for path in classify.MODEL_DIR.iterdir()) < 30_000_000
+    # Every shipped model (two 23 MB transformers among them) within the 60 MB that issue 15
+    # allows committed artifacts.
+    assert sum(path.stat().st_size for path in classify.MODEL_DIR.iterdir()) < 60_000_000
 
 
 def test_the_accurate_profile_reads_a_sentence_embedding(sentences):

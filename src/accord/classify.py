@@ -21,13 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from spacy.tokens import Span, Token
 
 from accord.events import match_trigger
 from accord.knowledge import canonical_type, plover_types
+
+if TYPE_CHECKING:
+    from accord.place_pointer import PlacePointer
 
 MODEL_DIR = Path(__file__).parent / "data" / "models"
 FAST, ACCURATE = "fast", "accurate"
@@ -361,6 +364,9 @@ class Models:
     types: TypeModel | None
     detector: TypeModel | None = None
     sentences: SentenceTyper | None = None
+    # The accurate profile's place pointer: where, not what, but loaded with the profile's
+    # other models.
+    places: PlacePointer | None = None
 
     def sentence_probabilities(self, texts: Sequence[str]) -> list[dict[str, float] | None]:
         return sentence_answers(self.sentences, texts)
@@ -375,12 +381,13 @@ def sentence_answers(typer: SentenceTyper | None,
 
 
 def load_models(profile: str = FAST) -> Models:
-    sentences = None
+    sentences = places = None
     if profile == ACCURATE:
+        from accord.place_pointer import load_place_pointer
         from accord.sentence_model import load_sentence_model
 
-        sentences = load_sentence_model()
-    return Models(load_model(profile), load_detector(profile), sentences)
+        sentences, places = load_sentence_model(), load_place_pointer()
+    return Models(load_model(profile), load_detector(profile), sentences, places)
 
 
 def fused(linear: dict[str, float], sentence: dict[str, float] | None) -> dict[str, float]:

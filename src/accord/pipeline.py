@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
 
@@ -18,6 +19,9 @@ from accord.events import Candidate, extract_candidates
 from accord.knowledge import cameo_roots, plover_types, state_codes
 from accord.model import Actor, Article, EventRecord, Location, Reject
 from accord.nlp import parse
+
+if TYPE_CHECKING:
+    from accord.place_pointer import PlacePointer
 
 MIN_CONFIDENCE = 0.3
 
@@ -30,6 +34,8 @@ class ArticleSetting:
     memory: ArticleMemory
     dateline_location: Location | None
     context_countries: list[str]
+    # The accurate profile's place pointer; None in the fast one.
+    place_pointer: PlacePointer | None = None
 
 
 def article_setting(article: Article, doc: Doc) -> ArticleSetting:
@@ -120,7 +126,8 @@ def worth_emitting(candidate: Candidate) -> bool:
 def code_document(article: Article, doc: Doc, profile: str = classify.FAST,
                   models: classify.Models | None = None) -> list[EventRecord]:
     """The article's event records; `models` (default: the profile's shipped ones) decide."""
-    setting = article_setting(article, doc)
+    models = models or classify.load_models(profile)
+    setting = replace(article_setting(article, doc), place_pointer=models.places)
     emitted = [item for item in candidates_of(setting, doc, profile=profile, models=models)
                if worth_emitting(item[2])]
     return [build_record(setting, sent, index, candidate)
@@ -256,13 +263,14 @@ def locate(setting: ArticleSetting, sent: Span, candidate: Candidate) -> Locatio
     for anchor in anchors:
         location = place_choice.event_place(sent, anchor, setting.context_countries,
                                             exclude=candidate.actor_tokens, parties=parties,
-                                            party_names=names)
+                                            party_names=names, pointer=setting.place_pointer)
         if location:
             return location
     # A city that is also a party ("visited Canberra", "sent aid to Kathmandu") is the place
     # too; a whole country that is a party ("sanctions on Iran") is not.
     location = place_choice.event_place(sent, trigger, setting.context_countries,
-                                        parties=parties, party_names=names)
+                                        parties=parties, party_names=names,
+                                        pointer=setting.place_pointer)
     return location if location and location.feature_code != "PCLI" else None
 
 

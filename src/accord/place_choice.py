@@ -5,7 +5,8 @@ entities the gazetteer knows), the features relating a candidate to the event's 
 (dependency path, governing preposition, distance, clause, entity label, gazetteer class, the
 hand rule's pick, what the mention's phrase hangs on), and the conditional logit in
 data/models/event_place.json that scores them against a "no place here" option. The model is a
-table of feature weights: inference is a sum per option, loaded once. It is trained
+table of feature weights: inference is a sum per option, loaded once. In the accurate profile a
+fine-tuned pointer (place_pointer.py) adds its log-probabilities to those scores. It is trained
 by bench/event_location_train.py on the event-location data set; nothing here imports training.
 """
 
@@ -17,12 +18,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from spacy.tokens import Span, Token
 
 from accord import toponyms, where
 from accord.model import Location
+
+if TYPE_CHECKING:
+    from accord.place_pointer import PlacePointer
 
 MODEL_PATH = Path(__file__).parent / "data" / "models" / "event_place.json"
 # The small tagger labels many places as ORG, PERSON, NORP or PRODUCT ("the town of Taji" PERSON,
@@ -536,11 +540,13 @@ def _looks_like_dateline(sentence: Span, span: Span) -> bool:
 
 def choose_mention(sentence: Span, trigger: Token, context: Collection[str] = (),
                    exclude: Collection[int] = (), parties: Collection[str] = (),
-                   party_names: Collection[str] = ()) -> PlaceMention | None:
+                   party_names: Collection[str] = (), pointer: PlacePointer | None = None
+                   ) -> PlaceMention | None:
     """The mention the model deems the event's place, or None when no mention clears the bar.
 
     Mentions over `exclude` tokens are never the place; nor is one that names a party
-    (`party_names`, "Kamikawa" the minister) unless it is a place the gazetteer knows."""
+    (`party_names`, "Kamikawa" the minister) unless it is a place the gazetteer knows. The
+    accurate profile's `pointer` adds its log-probabilities to the logit's scores."""
     excluded = set(exclude)
     mentions = [m for m in place_mentions(sentence)
                 if excluded.isdisjoint(range(m.span.start, m.span.end))
@@ -552,17 +558,35 @@ def choose_mention(sentence: Span, trigger: Token, context: Collection[str] = ()
                                    frozenset(parties))
     model = place_model()
     rows = mention_features(sentence, trigger, mentions, rule_pick, context)
-    scored = [(model.score(row), mention) for row, mention in zip(rows, mentions, strict=True)]
-    best_score, best = max(scored, key=lambda item: item[0])
-    return best if best_score > model.score(none_features(trigger, len(mentions))) else None
+    scores = [model.score(row) for row in rows]
+    none = model.score(none_features(trigger, len(mentions)))
+    if pointer is not None:
+        scores, none = _with_pointer(pointer, sentence, trigger, mentions, scores, none)
+    best = max(range(len(mentions)), key=scores.__getitem__)
+    return mentions[best] if scores[best] > none else None
+
+
+def _with_pointer(pointer: PlacePointer, sentence: Span, trigger: Token,
+                  mentions: Sequence[PlaceMention], scores: list[float], none: float
+                  ) -> tuple[list[float], float]:
+    """The logit's scores plus the pointer's weighted log-probabilities (bench/
+    place_encoder_cv.py); unchanged when a mention lies past the pointer's reach."""
+    found, found_none = pointer.scores(
+        [token.text for token in sentence], trigger.i - sentence.start,
+        [(m.span.start - sentence.start, m.span.end - sentence.start) for m in mentions])
+    if any(score is None for score in found):
+        return scores, none
+    return ([score + pointer.weight * extra for score, extra in zip(scores, found, strict=True)],
+            none + pointer.weight * found_none)
 
 
 def event_place(sentence: Span, trigger: Token, context: Sequence[str] = (),
                 exclude: Collection[int] = (), parties: Collection[str] = (),
-                party_names: Collection[str] = ()) -> Location | None:
+                party_names: Collection[str] = (), pointer: PlacePointer | None = None
+                ) -> Location | None:
     """The event's place, resolved in context; a name the gazetteer cannot place is kept with
     geonameid null rather than replaced by a wrong place."""
-    mention = choose_mention(sentence, trigger, context, exclude, parties, party_names)
+    mention = choose_mention(sentence, trigger, context, exclude, parties, party_names, pointer)
     if mention is None:
         return None
     hints = toponyms.countries_named(sentence.text)

@@ -21,7 +21,7 @@ from accord.wordpiece import WordPiece
 
 MODEL_DIR = Path(__file__).parent / "data" / "models"
 WEIGHTS_FILE = "sentence_types.onnx"
-# The graph is kept in parts of at most PART_BYTES (sentence_types.onnx.part0, .part1, ...), so no
+# A graph is kept in parts of at most PART_BYTES (sentence_types.onnx.part0, .part1, ...), so no
 # file in the repository is large; they are joined in memory when the model loads.
 PART_BYTES = 12_000_000
 VOCABULARY_FILE = "sentence_types.vocab.txt"
@@ -37,22 +37,11 @@ class SentenceModel:
     """Event-type probabilities for whole sentences (rows follow `labels`)."""
 
     def __init__(self, directory: Path = MODEL_DIR, threads: int = 1) -> None:
-        try:
-            import onnxruntime
-        except ImportError as error:
-            raise SentenceModelUnavailable(
-                f"the accurate profile needs onnxruntime: {error}; use --profile fast") from error
         card = json.loads((directory / CARD_FILE).read_text(encoding="utf-8"))
         self.labels: tuple[str, ...] = tuple(card["labels"])
         self.max_tokens: int = int(card["max_tokens"])
         self.tokenizer = WordPiece.from_file(directory / VOCABULARY_FILE)
-        options = onnxruntime.SessionOptions()
-        # One thread per process: parallel coding runs one process per core.
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self.session = onnxruntime.InferenceSession(
-            b"".join(part.read_bytes() for part in weight_parts(directory)), options,
-            providers=["CPUExecutionProvider"])
+        self.session = onnx_session(directory, WEIGHTS_FILE, threads)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """One row of probabilities per text; texts of like length are batched together so
@@ -71,14 +60,30 @@ class SentenceModel:
                 for row in self.probabilities(texts)]
 
 
+def onnx_session(directory: Path, graph: str, threads: int = 1):
+    """An onnxruntime session on the CPU over a shipped graph's parts."""
+    try:
+        import onnxruntime
+    except ImportError as error:
+        raise SentenceModelUnavailable(
+            f"the accurate profile needs onnxruntime: {error}; use --profile fast") from error
+    options = onnxruntime.SessionOptions()
+    # One thread per process: parallel coding runs one process per core.
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(
+        b"".join(part.read_bytes() for part in weight_parts(directory, graph)), options,
+        providers=["CPUExecutionProvider"])
+
+
 def _softmax(logits: np.ndarray) -> np.ndarray:
     shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
-def weight_parts(directory: Path) -> list[Path]:
-    """The graph's parts in order (part10 after part9)."""
-    return sorted(directory.glob(f"{WEIGHTS_FILE}.part*"),
+def weight_parts(directory: Path, graph: str = WEIGHTS_FILE) -> list[Path]:
+    """A graph's parts in order (part10 after part9)."""
+    return sorted(directory.glob(f"{graph}.part*"),
                   key=lambda path: int(path.suffix.removeprefix(".part")))
 
 
@@ -87,7 +92,7 @@ def split_weights(graph: Path) -> list[Path]:
     data = graph.read_bytes()
     parts = []
     for number, start in enumerate(range(0, len(data), PART_BYTES)):
-        part = graph.with_name(f"{WEIGHTS_FILE}.part{number}")
+        part = graph.with_name(f"{graph.name}.part{number}")
         part.write_bytes(data[start:start + PART_BYTES])
         parts.append(part)
     graph.unlink()

@@ -104,6 +104,10 @@ class WordPiece:
             start = end
         return tuple(pieces)
 
+    def word_ids(self, text: str) -> list[int]:
+        """The pieces of a text without [CLS] and [SEP] (a sentence's words one at a time)."""
+        return [piece for word in _words(_normalised(text)) for piece in self._pieces(word)]
+
     def encode(self, text: str, max_length: int) -> list[int]:
         """[CLS], the text's pieces (cut to fit), [SEP]."""
         ids = [self.start]
