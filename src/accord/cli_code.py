@@ -79,11 +79,13 @@ def _check_profile(profile: str, needs_model: bool = True, model: str | None = N
 
     if profile == classify.ACCURATE:
         from accord.encoder import EncoderUnavailable, load_encoder
+        from accord.place_pointer import load_place_pointer
         from accord.sentence_model import SentenceModelUnavailable, load_sentence_model
 
         try:
             load_encoder()
             load_sentence_model()
+            load_place_pointer()
         except (EncoderUnavailable, SentenceModelUnavailable) as error:
             raise UsageError(f"--profile accurate: {error}") from error
     if needs_model and model is None and not classify.packaged_model_path(profile).exists():
