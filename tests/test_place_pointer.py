@@ -70,3 +70,17 @@ def test_the_accurate_profile_chooses_with_the_pointer_and_the_fast_one_without(
     visited = next(token for token in sentence if token.text == "visited")
     chosen = choose_mention(sentence, visited, pointer=load_place_pointer())
     assert chosen is not None and chosen.text == "Kabul"
+
+
+def test_one_sentence_and_trigger_run_the_pointer_once_and_the_vocabulary_is_read_once():
+    from accord.sentence_model import load_sentence_model
+
+    pointer = load_place_pointer()
+    assert pointer.tokenizer is load_sentence_model().tokenizer
+    words = TWO_PLACES.rstrip(".").split() + ["."]
+    first = pointer.scores(words, 1, [(6, 7)])
+    hits = pointer._read_and_run.cache_info().hits
+    # locate() asks again without the parties excluded: other mentions, same model run.
+    again = pointer.scores(words, 1, [(6, 7), (15, 16)])
+    assert pointer._read_and_run.cache_info().hits == hits + 1
+    assert again[0][0] == first[0][0] and again[1] == first[1]

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from accord.sentence_model import MODEL_DIR, VOCABULARY_FILE, onnx_session, weight_parts
-from accord.wordpiece import WordPiece
+from accord.wordpiece import WordPiece, load_vocabulary
 
 WEIGHTS_FILE = "place_pointer.onnx"
 CARD_FILE = "place_pointer.json"
@@ -66,8 +66,11 @@ class PlacePointer:
     def __init__(self, directory: Path = MODEL_DIR, threads: int = 1) -> None:
         card = json.loads((directory / CARD_FILE).read_text(encoding="utf-8"))
         self.weight: float = float(card["weight"])
-        self.tokenizer = WordPiece.from_file(directory / VOCABULARY_FILE)
+        self.tokenizer = load_vocabulary(directory / VOCABULARY_FILE)
         self.session = onnx_session(directory, WEIGHTS_FILE, threads)
+        # An event's place is asked for its trigger, maybe its head, and once more without
+        # excluding the parties: the same sentence and trigger run once.
+        self._read_and_run = lru_cache(maxsize=256)(self._read_and_run_uncached)
 
     def read(self, words: Sequence[str], trigger: int) -> PointerInput:
         return PointerInput(self.tokenizer, words, trigger)
@@ -88,8 +91,13 @@ class PlacePointer:
 
     def scores(self, words: Sequence[str], trigger: int, mentions: Sequence[tuple[int, int]]
                ) -> tuple[list[float | None], float]:
+        sentence, log_probs = self._read_and_run(tuple(words), trigger)
+        return mention_scores(log_probs, sentence, mentions)
+
+    def _read_and_run_uncached(self, words: tuple[str, ...], trigger: int
+                               ) -> tuple[PointerInput, np.ndarray]:
         sentence = self.read(words, trigger)
-        return mention_scores(self.log_probs([sentence])[0], sentence, mentions)
+        return sentence, self.log_probs([sentence])[0]
 
 
 def is_shipped(directory: Path = MODEL_DIR) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from accord.wordpiece import WordPiece
+from accord.wordpiece import load_vocabulary
 
 MODEL_DIR = Path(__file__).parent / "data" / "models"
 WEIGHTS_FILE = "sentence_types.onnx"
@@ -40,7 +40,7 @@ class SentenceModel:
         card = json.loads((directory / CARD_FILE).read_text(encoding="utf-8"))
         self.labels: tuple[str, ...] = tuple(card["labels"])
         self.max_tokens: int = int(card["max_tokens"])
-        self.tokenizer = WordPiece.from_file(directory / VOCABULARY_FILE)
+        self.tokenizer = load_vocabulary(directory / VOCABULARY_FILE)
         self.session = onnx_session(directory, WEIGHTS_FILE, threads)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:

@@ -127,3 +127,10 @@ class WordPiece:
             ids[row, :len(found)] = found
             mask[row, :len(found)] = 1
         return ids, mask
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: Path) -> WordPiece:
+    """The tokenizer of a vocabulary file, read once per process: the sentence model and the
+    place pointer share one."""
+    return WordPiece.from_file(path)
