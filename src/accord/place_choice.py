@@ -20,6 +20,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 from spacy.tokens import Span, Token
 
 from accord import toponyms, where
@@ -576,8 +577,38 @@ def _with_pointer(pointer: PlacePointer, sentence: Span, trigger: Token,
         [(m.span.start - sentence.start, m.span.end - sentence.start) for m in mentions])
     if any(score is None for score in found):
         return scores, none
-    return ([score + pointer.weight * extra for score, extra in zip(scores, found, strict=True)],
+    shared = pooled_frames(found, framed_places(mentions))
+    return ([score + pointer.weight * extra for score, extra in zip(scores, shared, strict=True)],
             none + pointer.weight * found_none)
+
+
+def framed_places(mentions: Sequence[PlaceMention]) -> dict[int, int]:
+    """Mentions that only qualify a frame noun naming another mention: "the Tajik capital of
+    Dushanbe", "the Syrian city of Aleppo" map Tajik to Dushanbe, Syrian to Aleppo."""
+    owner = {token.i: position for position, mention in enumerate(mentions)
+             for token in mention.span}
+    found = {}
+    for position, mention in enumerate(mentions):
+        frame = mention.root.head
+        if (mention.root.dep_ not in ("amod", "compound", "nmod") or frame.pos_ != "NOUN"
+                or frame.lemma_.lower() not in PLACE_FRAMES):
+            continue
+        places = [owner.get(grandchild.i) for child in frame.children
+                  if child.dep_ == "prep" and child.lower_ == "of"
+                  for grandchild in child.children if grandchild.dep_ == "pobj"]
+        place = next((p for p in places if p is not None and p != position), None)
+        if place is not None:
+            found[position] = place
+    return found
+
+
+def pooled_frames(log_probs: Sequence[float], frames: dict[int, int]) -> list[float]:
+    """The pointer's mass on a frame's qualifier counts for the place the frame names too: the
+    pointer often points at the phrase's first word, while the place is its last."""
+    pooled = list(log_probs)
+    for qualifier, place in frames.items():
+        pooled[place] = float(np.logaddexp(pooled[place], log_probs[qualifier]))
+    return pooled
 
 
 def event_place(sentence: Span, trigger: Token, context: Sequence[str] = (),
