@@ -238,3 +238,16 @@ def test_a_person_no_table_knows_takes_the_state_of_the_title_then_keeps_it_by_s
              "Monday. ")
     assert subject_actors("Sana", D, intro) == {("BFA", "GOV")}
     assert subject_actors("He", D, intro) == {("BFA", "GOV")}
+
+
+def test_foreign_forces_are_not_the_state_the_story_is_about():
+    intro = "Malian President Assimi Goita spoke to reporters in Bamako on Monday. "
+    assert subject_actors("Foreign troops", D, intro) == {(None, "MIL")}
+    assert subject_actors("Malian troops", D, intro) == {("MLI", "MIL")}
+
+
+def test_a_possessive_in_a_phrase_gives_a_state_only_when_it_owns_a_place():
+    assert subject_actors("Gunmen in Cameroon's English-speaking regions", D) == {("CMR", "UAF")}
+    intro = "Malian President Assimi Goita spoke to reporters in Bamako on Monday. "
+    found = subject_actors("Armed groups in Niger's internal politics", D, intro)
+    assert ("NER", None) not in {(code, None) for code, _ in found}

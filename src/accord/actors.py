@@ -43,6 +43,7 @@ from accord.phrase_rules import (
     patron_only,
     specialised_sector,
 )
+from accord.place_choice import PLACE_FRAMES
 from accord.where import resolve_place
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -555,7 +556,7 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         if body and body.kind == "organisation" and body.sector and sector in (None, "GOV"):
             sector = body.sector  # "a spokesman for Amnesty International": the NGO's sector
         code = (_state_of_place(head) or (body.code if body else None)
-                or (recent[0] if recent else memory.home_country))
+                or (None if _foreign(head) else recent[0] if recent else memory.home_country))
     if code is None and not title_hits and head.ent_type_ not in NAMED_ENTITY_LABELS:
         return None
     if code in state_codes() and sector is None:
@@ -598,6 +599,15 @@ def _titled_name(person: str | None, title_hits: list, tokens: list[Token],
     return (monarch, title_hits[:-1]) if monarch else (person, title_hits)
 
 
+# "external forces", "foreign troops": not the story's own state's, whoever else they are.
+FOREIGN_ADJECTIVES = {"external", "foreign", "outside", "overseas", "international"}
+
+
+def _foreign(head: Token) -> bool:
+    return any(child.dep_ == "amod" and child.lower_ in FOREIGN_ADJECTIVES
+               for child in head.children)
+
+
 LOCATIVE_PREPS = {"in", "of", "from"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
@@ -616,7 +626,10 @@ def _state_of_place(head: Token) -> str | None:
             continue
         for place in (child for child in prep.children if child.dep_ == "pobj"):
             if place.pos_ != "PROPN" and place.ent_type_ not in PLACE_LABELS:
-                # "in Cameroon's English-speaking regions", "in the Afghan province"
+                # "in Cameroon's English-speaking regions", "in the Afghan province"; not "in
+                # China's internal affairs", which names no place
+                if place.lemma_.lower() not in PLACE_FRAMES:
+                    continue
                 owners = [c for c in place.children if c.dep_ in {"poss", "amod", "compound"}
                           and (c.pos_ == "PROPN" or c.ent_type_ in PLACE_LABELS | {"NORP"})]
                 code = next(filter(None, (_state_named(o.text) for o in owners)), None)
