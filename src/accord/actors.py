@@ -555,8 +555,8 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         body = _affiliation(head)
         if body and body.kind == "organisation" and body.sector and sector in (None, "GOV"):
             sector = body.sector  # "a spokesman for Amnesty International": the NGO's sector
-        code = (_state_of_place(head) or (body.code if body else None)
-                or (None if _foreign(head) else recent[0] if recent else memory.home_country))
+        story_state = None if _foreign(head) else (recent[0] if recent else memory.home_country)
+        code = _state_of_place(head) or (body.code if body else None) or story_state
     if code is None and not title_hits and head.ent_type_ not in NAMED_ENTITY_LABELS:
         return None
     if code in state_codes() and sector is None:
