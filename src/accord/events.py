@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
+from accord import recipient_choice
 from accord.actors import (
     ArticleMemory,
     Mention,
@@ -364,32 +365,68 @@ def is_abstract(head: Token) -> bool:
     return lemma in ABSTRACT_NOUNS or lemma.endswith(ABSTRACT_ENDINGS)
 
 
-def _first_syntax_party(heads: list[Token]) -> Mention | None:
-    return next(filter(None, (syntax_party(head) for head in heads)), None)
-
-
 def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
-                    passive_subject: Token | None) -> Mention | None:
+                    passive_subject: Token | None, event_type: str = OPEN,
+                    excluded: set[int] | None = None) -> Mention | None:
+    """The other party of the clause. The rules propose phrases in order (objects, the
+    prepositions that name a party, a passive subject); when their pick is a party the tables
+    know it stands, and otherwise the recipient model chooses among those phrases, the clause's
+    other noun phrases (not inside `excluded`, the actor's own) and no recipient."""
+    avoid: set = {actor.code for actor in actors} | {actor.key() for actor in actors}
+
+    def option(head: Token, rank: int | None) -> recipient_choice.Option:
+        return recipient_choice.Option(head, resolve_group(head, memory, avoid=avoid), rank,
+                                       is_abstract(head))
+
+    rule_heads = _unique_tokens(([passive_subject] if passive_subject is not None else [])
+                                + _recipient_heads(verb))
+    options = [option(head, rank) for rank, head in enumerate(rule_heads)]
+    rule_pick = _rule_pick(options, actors)
+    if rule_pick is None or not recipient_choice.names_someone(options[rule_pick]):
+        proposed = {head.i for head in rule_heads}
+        options += [option(noun, None) for noun in
+                    recipient_choice.clause_nouns(verb, excluded or set())
+                    if noun.i not in proposed]
+    chosen = recipient_choice.choose(verb, options, rule_pick, actors, event_type)
+    return None if chosen is None else _as_recipient(options[chosen], actors)
+
+
+def _unique_tokens(tokens: list[Token]) -> list[Token]:
+    seen: set[int] = set()
+    return [token for token in tokens if not (token.i in seen or seen.add(token.i))]
+
+
+def _others(mention: Mention | None, actors: list[Actor]) -> list[Actor]:
+    """The mention's actors that are not the actor itself (same state and sector)."""
+    if mention is None:
+        return []
     actor_codes = {actor.code for actor in actors}
-    avoid: set = actor_codes | {actor.key() for actor in actors}
-    heads = ([passive_subject] if passive_subject is not None else []) + _recipient_heads(verb)
-    named_heads: set[int] = set()
-    for head in heads:
-        mention = resolve_group(head, memory, avoid=avoid)
-        if not mention:
-            continue
-        if any(actor.code for actor in mention.actors):
-            named_heads.add(head.i)
-        others = [a for a in mention.actors if a.code is None or a.code not in actor_codes
-                  or a.sector != next((x.sector for x in actors if x.code == a.code), None)]
-        others = [a for a in others if a.code is not None or a.name]
-        if others:
-            return Mention(others, mention.tokens)
-    # No table knows any of them: the nearest noun phrase is the other party, code null. A head
-    # the tables do know (the actor itself, "Kyrgyzstan is committed") is never a party of
-    # unknown code.
-    unknown = [h for h in heads if h.dep_ not in {"attr", "oprd"} and h.i not in named_heads]
-    return _first_syntax_party(unknown)
+    others = [a for a in mention.actors if a.code is None or a.code not in actor_codes
+              or a.sector != next((x.sector for x in actors if x.code == a.code), None)]
+    return [a for a in others if a.code is not None or a.name]
+
+
+def _rule_pick(options: list[recipient_choice.Option], actors: list[Actor]) -> int | None:
+    """The rules' recipient: the nearest phrase the tables know that is not the actor; failing
+    that, the nearest noun phrase (code null). A phrase the tables know as the actor itself
+    ("Kyrgyzstan is committed") is never a party of unknown code."""
+    for index, option in enumerate(options):
+        if _others(option.mention, actors):
+            return index
+    for index, option in enumerate(options):
+        named = option.mention and any(a.code for a in option.mention.actors)
+        if not named and option.head.dep_ not in {"attr", "oprd"} and syntax_party(option.head):
+            return index
+    return None
+
+
+def _as_recipient(option: recipient_choice.Option, actors: list[Actor]) -> Mention | None:
+    others = _others(option.mention, actors)
+    if others:
+        return Mention(others, option.mention.tokens)
+    if option.mention and any(a.code for a in option.mention.actors):
+        return None  # the actor itself
+    return syntax_party(option.head)
 
 
 def is_abstract_party(mention: Mention | None, doc) -> bool:
@@ -665,7 +702,8 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
         actors = mention.actors if mention else []
     # "Twelve soldiers were killed": the passive subject is who it was done to, whether or not
     # the perpetrator is named.
-    recipients = find_recipients(trigger, memory, actors, passive_subject)
+    recipients = find_recipients(trigger, memory, actors, passive_subject, final.type,
+                                 _subtree(actor_head) | (mention.tokens if mention else set()))
     abstract_object = is_abstract_party(recipients, verb.doc)
     negated, future, hypothetical = modality(verb, frame[0] if frame else None,
                                              reported=speech is not None)
@@ -684,6 +722,10 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
         candidate.event_type, candidate.cameo = "AGREE", PROMISE_TYPES[final.type]
         candidate.mode = None  # AGREE has no modes; "visit" belonged to the promised act
     return candidate
+
+
+def _subtree(head: Token | None) -> set[int]:
+    return {token.i for token in head.subtree} if head is not None else set()
 
 
 def _nominal_candidate(noun: Token, pattern: TriggerPattern,

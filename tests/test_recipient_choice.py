@@ -1,0 +1,51 @@
+"""Who an act is done to: the recipient model chooses among a clause's phrases, and a pick of
+the rules that the tables know stands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from accord import recipient_choice
+from accord.model import Article
+from accord.nlp import parse
+from accord.pipeline import code_document
+
+D = date(2024, 5, 3)
+
+
+def coded(text: str) -> list:
+    article = Article(id="recipient", text=text, pub_date=D, dateline_date=D)
+    (_, doc), = parse([article])
+    return code_document(article, doc)
+
+
+def parties(record) -> set[str | None]:
+    return {actor.code for actor in record.actor + record.recipient}
+
+
+def test_a_person_no_table_knows_is_the_recipient_rather_than_what_was_given():
+    records = coded("Ecuador has granted political asylum to Julian Assange on Thursday.")
+    aid = [record for record in records if record.event == "AID"]
+    assert aid and [r.entity_text for r in aid[0].recipient] == ["Julian Assange"]
+
+
+def test_the_place_where_an_act_happened_is_never_one_of_its_parties():
+    records = coded("Kenyan and Ugandan ministers met in Geneva on Monday to discuss the border "
+                    "dispute. Kenyan police fired tear gas at students in Nairobi on Tuesday.")
+    assert records
+    assert all("CHE" not in parties(record) for record in records)
+    meeting = next(record for record in records if record.event == "CONSULT")
+    assert meeting.event_loc and meeting.event_loc.resolved_place == "Geneva"
+
+
+def test_a_party_the_rules_find_in_the_tables_stands_and_the_model_is_not_asked():
+    text = ("Thousands of Kenyan protesters marched on parliament in Nairobi on Tuesday "
+            "against a rise in fuel taxes.")
+    article = Article(id="protest", text=text, pub_date=D, dateline_date=D)
+    (_, doc), = parse([article])
+    with recipient_choice.recording() as choices:
+        records = code_document(article, doc)
+    march = next(choice for choice in choices if choice.trigger.lower_ == "marched")
+    assert march.chosen == march.rule_pick and not march.rows
+    protest = next(record for record in records if record.event == "PROTEST")
+    assert [(r.code, r.sector) for r in protest.recipient] == [("KEN", "LEG")]
