@@ -1,13 +1,14 @@
 """Which of a clause's noun phrases is the other party of its act: a conditional logit.
 
-Owns the choice of a clause's recipient among its options: the phrases the syntax rules of
-`events` propose (objects, the prepositions that name a party, a passive subject), the other
-noun phrases of the clause ("withdrew its troops from Syria", "granted asylum to Julian
-Assange"), and "no recipient" (the NONE option). Each option is scored from what it is (known
-to the tables, a person, a place, an abstract noun, the actor's own troops), how it hangs on the
-trigger (the dependency path, the preposition) and the rules' own pick, which the model may
-overrule. The weights (`data/models/recipient_choice.json`) are learned by
-`bench/recipient_cv.py` from the PLV sentences' marked targets; nothing here imports training.
+Owns the choice of a clause's recipient where the syntax rules of `events` (objects, the
+prepositions that name a party, a passive subject, in that order) find no party the tables
+know: then the model chooses among the clause's phrases that can stand for someone ("granted
+asylum to Julian Assange") or none of them, which leaves the rules' pick. Each option is scored
+from what it is (known to the tables, a person, a name, an abstract noun, the actor's own
+troops), how it hangs on the trigger (the dependency path, the preposition) and whether the
+rules picked it. Phrases of place, time or role are never offered. The weights
+(`data/models/recipient_choice.json`) are learned by `bench/recipient_cv.py` from the PLV
+sentences' marked targets; nothing here imports training.
 """
 
 from __future__ import annotations
