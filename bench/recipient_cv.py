@@ -56,16 +56,16 @@ class _Gold:
 @dataclass
 class Item:
     """One sentence's choice: the offered options' feature rows and which are right, whether
-    the model choosing none of them (leaving the rules' pick) is right, and whether the rules'
-    pick is right and one the tables know (then the model is not asked)."""
+    the rules' pick is right (what the model choosing none of them leaves), and whether it
+    stood unasked."""
 
     sentence_id: str
     rows: list[list[str]]
     labels: list[int]
     none_row: list[str]
-    none_right: bool  # the model choosing no option (leaving the rules' pick) is right
-    rules_right: bool
-    rules_known: bool  # the rules' pick is a phrase the tables know (a state, body or person)
+    rules_right: bool  # also what the model choosing no option (leaving the rules' pick) gives
+    rules_known: bool  # the rules' pick is a phrase the tables know and stood unasked
+
     @property
     def item(self) -> _Gold:
         return _Gold(any(self.labels))
@@ -73,7 +73,7 @@ class Item:
     @property
     def learnable(self) -> bool:
         """Some choice of the model's is right: an offered option, or no option."""
-        return any(self.labels) or self.none_right
+        return any(self.labels) or self.rules_right
 
     @property
     def trainable(self) -> bool:
@@ -81,7 +81,7 @@ class Item:
         return self.learnable and not self.rules_known
 
     def right(self, chosen: int | None) -> bool:
-        return self.none_right if chosen is None else self.labels[chosen] == 1
+        return self.rules_right if chosen is None else self.labels[chosen] == 1
 
     def model_right(self, model) -> bool:
         """Whether the coder is right with `model`: a known rules' pick stands unasked."""
@@ -144,9 +144,8 @@ def _item(row: dict, text: str, record, choice: recipient_choice.Choice) -> Item
 
     rule = choice.rule_pick
     labels = [int(right[index]) for index in choice.offered]
-    known = rule is not None and recipient_choice.names_someone(choice.options[rule])
     return Item(row["sentence_id"], choice.rows, labels, choice.none_row, outcome(rule),
-                outcome(rule), known)
+                not choice.asked)
 
 
 def folds_of(count: int) -> list[list[int]]:

@@ -369,9 +369,10 @@ def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
                     passive_subject: Token | None, event_type: str = OPEN,
                     excluded: set[int] | None = None) -> Mention | None:
     """The other party of the clause. The rules propose phrases in order (objects, the
-    prepositions that name a party, a passive subject); when their pick is a party the tables
-    know it stands, and otherwise the recipient model chooses among those phrases, the clause's
-    other noun phrases (not inside `excluded`, the actor's own) and no recipient."""
+    prepositions that name a party, a passive subject); the first the tables know as someone
+    other than the actor stands. Otherwise the recipient model chooses among those phrases,
+    the clause's other noun phrases (not inside `excluded`, the actor's own) and the rules'
+    fallback (the nearest phrase no table knows, or none)."""
     avoid: set = {actor.code for actor in actors} | {actor.key() for actor in actors}
 
     def option(head: Token, rank: int | None) -> recipient_choice.Option:
@@ -380,13 +381,17 @@ def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
 
     rule_heads = _unique_tokens(([passive_subject] if passive_subject is not None else [])
                                 + _recipient_heads(verb))
-    options = [option(head, rank) for rank, head in enumerate(rule_heads)]
-    rule_pick = _rule_pick(options, actors)
-    if rule_pick is None or not recipient_choice.names_someone(options[rule_pick]):
-        proposed = {head.i for head in rule_heads}
-        options += [option(noun, None) for noun in
-                    recipient_choice.clause_nouns(verb, excluded or set())
-                    if noun.i not in proposed]
+    options: list[recipient_choice.Option] = []
+    # Resolved one at a time: the phrases after a known party are never read, as before.
+    for rank, head in enumerate(rule_heads):
+        options.append(option(head, rank))
+        if _others(options[-1].mention, actors):
+            return _as_recipient(options[recipient_choice.known_party_stands(verb, options)],
+                                 actors)
+    rule_pick = _unknown_party(options)
+    proposed = {head.i for head in rule_heads}
+    options += [option(noun, None) for noun in
+                recipient_choice.clause_nouns(verb, excluded or set()) if noun.i not in proposed]
     chosen = recipient_choice.choose(verb, options, rule_pick, actors, event_type)
     return None if chosen is None else _as_recipient(options[chosen], actors)
 
@@ -397,7 +402,8 @@ def _unique_tokens(tokens: list[Token]) -> list[Token]:
 
 
 def _others(mention: Mention | None, actors: list[Actor]) -> list[Actor]:
-    """The mention's actors that are not the actor itself (same state and sector)."""
+    """The mention's actors the tables know (a code or a person) that are not the actor itself
+    (same state and sector)."""
     if mention is None:
         return []
     actor_codes = {actor.code for actor in actors}
@@ -406,13 +412,10 @@ def _others(mention: Mention | None, actors: list[Actor]) -> list[Actor]:
     return [a for a in others if a.code is not None or a.name]
 
 
-def _rule_pick(options: list[recipient_choice.Option], actors: list[Actor]) -> int | None:
-    """The rules' recipient: the nearest phrase the tables know that is not the actor; failing
-    that, the nearest noun phrase (code null). A phrase the tables know as the actor itself
-    ("Kyrgyzstan is committed") is never a party of unknown code."""
-    for index, option in enumerate(options):
-        if _others(option.mention, actors):
-            return index
+def _unknown_party(options: list[recipient_choice.Option]) -> int | None:
+    """The rules' fallback when no phrase names a known party: the nearest noun phrase (code
+    null). A phrase the tables know as the actor itself ("Kyrgyzstan is committed") is never a
+    party of unknown code."""
     for index, option in enumerate(options):
         named = option.mention and any(a.code for a in option.mention.actors)
         if not named and option.head.dep_ not in {"attr", "oprd"} and syntax_party(option.head):

@@ -12,11 +12,9 @@ by bench/event_location_train.py on the event-location data set; nothing here im
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -25,6 +23,7 @@ from spacy.tokens import Span, Token
 
 from accord import toponyms, where
 from accord.model import Location
+from accord.weights import FeatureWeights, read_feature_weights
 
 if TYPE_CHECKING:
     from accord.place_pointer import PlacePointer
@@ -64,23 +63,11 @@ class PlaceMention:
         return words.text
 
 
-@dataclass(frozen=True)
-class PlaceModel:
-    """A conditional logit over a sentence's options: each mention, and "no place here" (the
-    NONE option, scored from the trigger's own features). The highest score wins; weights not
-    in the table count zero."""
-
-    weights: dict[str, float]
-
-    def score(self, features: Collection[str]) -> float:
-        return sum(map(self.weights.get, features, repeat(0.0)))
-
-
 @lru_cache(maxsize=1)
-def place_model() -> PlaceModel:
-    with open(MODEL_PATH, encoding="utf-8") as handle:
-        data = json.load(handle)
-    return PlaceModel(data["weights"])
+def place_model() -> FeatureWeights:
+    """A conditional logit over a sentence's options: each mention, and "no place here" (the
+    NONE option, scored from the trigger's own features). The highest score wins."""
+    return read_feature_weights(MODEL_PATH)
 
 
 # ---------------------------------------------------------------- candidates

@@ -13,7 +13,6 @@ sentences' marked targets; nothing here imports training.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from spacy.tokens import Token
 from accord.actors import Mention, phrase_tokens
 from accord.model import Actor
 from accord.place_choice import dependency_path
+from accord.weights import FeatureWeights, read_feature_weights
 
 MODEL_PATH = Path(__file__).parent / "data" / "models" / "recipient_choice.json"
 # Nouns that are not a phrase's head: parts of a larger name, and later conjuncts, which the
@@ -43,20 +43,9 @@ _RANK_CAP = 4
 PARTY_ENTS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 
 
-@dataclass(frozen=True)
-class RecipientModel:
-    """Feature weights; weights not in the table count zero."""
-
-    weights: dict[str, float]
-
-    def score(self, features: Sequence[str]) -> float:
-        return sum(self.weights.get(feature, 0.0) for feature in features)
-
-
 @lru_cache(maxsize=1)
-def recipient_model() -> RecipientModel:
-    with open(MODEL_PATH, encoding="utf-8") as handle:
-        return RecipientModel(json.load(handle)["weights"])
+def recipient_model() -> FeatureWeights:
+    return read_feature_weights(MODEL_PATH)
 
 
 @dataclass
@@ -72,8 +61,8 @@ class Option:
 @dataclass
 class Choice:
     """What the chooser saw and chose, kept for training while `recording()` is active.
-    `offered` indexes the options the model scored (`rows`; both empty when the rules' pick
-    stood); `rule_pick` and `chosen` index `options`."""
+    `offered` indexes the options the model scored (`rows`, empty when it was not asked);
+    `rule_pick` and `chosen` index `options`."""
 
     trigger: Token
     options: list[Option]
@@ -82,6 +71,7 @@ class Choice:
     none_row: list[str]
     rule_pick: int | None
     chosen: int | None
+    asked: bool = True  # False: the rules' pick was a party the tables know, and stood
 
 
 _recording: list[list[Choice]] = []
@@ -153,16 +143,12 @@ def is_party(option: Option) -> bool:
 
 def choose(trigger: Token, options: list[Option], rule_pick: int | None,
            actors: Sequence[Actor], event_type: str) -> int | None:
-    """The index of the option that is the recipient, or None for no recipient.
-
-    A rules' pick the tables know (a state, a body, a person) stands: there the rules are
-    right four times in five. Otherwise the model chooses among the phrases that can stand for
-    someone, or chooses none of them and leaves the rules' pick (a phrase no table knows, an
-    abstract object the type models read and records leave out, or nothing). The model never
-    takes away a recipient the rules found: AID, COOPERATE and SANCTION need one."""
-    if rule_pick is not None and names_someone(options[rule_pick]):
-        _record(Choice(trigger, options, [], [], [], rule_pick, rule_pick))
-        return rule_pick
+    """The index of the option that is the recipient, or None for no recipient. Asked only
+    where the rules found no party the tables know: the model chooses among the phrases that
+    can stand for someone, or chooses none of them and leaves the rules' pick (a phrase no
+    table knows, an abstract object the type models read and records leave out, or nothing).
+    The model never takes away a recipient the rules found: AID, COOPERATE and SANCTION need
+    one."""
     model = recipient_model()
     actor_codes = {actor.code for actor in actors if actor.code}
     offered = [index for index, option in enumerate(options) if is_party(option)]
@@ -175,12 +161,20 @@ def choose(trigger: Token, options: list[Option], rule_pick: int | None,
     return chosen
 
 
+def known_party_stands(trigger: Token, options: list[Option]) -> int:
+    """The rules' pick, the last of `options`, is a party the tables know: it stands unasked
+    (there the rules are right four times in five on PLV)."""
+    pick = len(options) - 1
+    _record(Choice(trigger, options, [], [], [], pick, pick, asked=False))
+    return pick
+
+
 def _record(choice: Choice) -> None:
     for choices in _recording:
         choices.append(choice)
 
 
-def best_option(model: RecipientModel, rows: Sequence[Sequence[str]],
+def best_option(model: FeatureWeights, rows: Sequence[Sequence[str]],
                 none_row: Sequence[str]) -> int | None:
     """The best-scoring row, or None when "no recipient" scores higher."""
     scores = [model.score(row) for row in rows]

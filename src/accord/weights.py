@@ -1,4 +1,5 @@
-"""Event-type model files on disk: writing, reading, naming them, and which one is active.
+"""Model files on disk: event-type models (writing, reading, naming them, and which one is
+active), and the feature weights of the conditional logits that choose a place or a recipient.
 
 A model file is an `.npz` archive of plain arrays. It is written so that the same weights give
 the same bytes: every weight is rounded to `DECIMALS` decimal places before it is stored as
@@ -18,10 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -135,3 +139,20 @@ def use_model_file(path: str | Path | None) -> Iterator[None]:
             os.environ.pop(MODEL_ENV, None)
         else:
             os.environ[MODEL_ENV] = before
+
+
+@dataclass(frozen=True)
+class FeatureWeights:
+    """A conditional logit's weights by feature name: an option scores the sum of its features'
+    weights, and features not in the table weigh zero."""
+
+    weights: dict[str, float]
+
+    def score(self, features: Collection[str]) -> float:
+        return sum(map(self.weights.get, features, repeat(0.0)))
+
+
+def read_feature_weights(path: Path) -> FeatureWeights:
+    """A logit's weights from the JSON file its training bench wrote (`{"weights": {...}}`)."""
+    with open(path, encoding="utf-8") as handle:
+        return FeatureWeights(json.load(handle)["weights"])
