@@ -190,3 +190,19 @@ def test_eval_end_to_end_prints_the_no_event_rate(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "(end to end)" in out and "no-event rate: 0.500" in out
     assert main(["eval", "plv", str(gold), "--end-to-end", "--cv", "1"]) == 2
+
+
+def test_eval_end_to_end_scores_who_did_it_to_whom_against_plover_records(tmp_path, capsys):
+    records = [
+        {"id": "a", "event": "SANCTION", "text": "The European Union imposed sanctions on Iran "
+         "on Monday.", "actor": [{"code": "EUR"}], "recipient": [{"code": "IRN"}]},
+        {"id": "b", "event": "ASSAULT", "text": "Russian troops shelled the Ukrainian city of "
+         "Kharkiv overnight.", "actor": [{"code": "RUS", "sector": "MIL"}],
+         "recipient": [{"code": "BRA"}]},
+    ]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(record) for record in records), encoding="utf-8")
+    assert main(["eval", "plover", str(gold), "--end-to-end"]) == 0
+    out = capsys.readouterr().out
+    assert "source right: 1.000 (2 of 2)" in out
+    assert "recipient right: 0.500 (1 of 2); where the type is right: 0.500 (1 of 2)" in out

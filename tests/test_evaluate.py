@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from accord import evaluate, gold, training
+from accord.model import Actor, EventRecord
 
 
 def test_strip_marks_returns_text_and_the_marked_spans():
@@ -54,3 +55,44 @@ def test_cross_validation_scores_every_item_once_and_trains_on_the_rest():
     assert len(folds) == 2
     assert sum(len(f.scores.gold) for f in folds) == len(pooled.gold) == len(items)
     assert all(f.train_size == len(items) - len(f.scores.gold) for f in folds)
+
+
+def _record(actors: list[Actor], recipients: list[Actor]) -> EventRecord:
+    return EventRecord(id="r", doc_id="d", date=None, actor=actors, event="ASSAULT",
+                       recipient=recipients)
+
+
+def test_plv_parties_agree_when_the_phrases_share_a_word_that_is_not_filler():
+    roles = gold.GoldRoles(source_text="Kyrgyz border guards", target_text="the Tajik farmers")
+    record = _record([Actor("KGZ", "MIL", "Kyrgyz guards")], [Actor("TJK", "CVL", "farmers")])
+    assert evaluate.check_roles(roles, record) == evaluate.RoleCheck(True, True)
+    stray = _record([Actor("KGZ", "MIL", "the guards")], [Actor(None, None, "the border")])
+    assert evaluate.check_roles(roles, stray) == evaluate.RoleCheck(True, False)
+    assert evaluate.check_roles(roles, None) == evaluate.RoleCheck(False, False)
+
+
+def test_a_gold_target_among_a_meetings_actors_counts_as_the_recipient():
+    roles = gold.GoldRoles(source_text="Kenya", target_text="Uganda")
+    meeting = _record([Actor("KEN", "GOV", "Kenya"), Actor("UGA", "GOV", "Uganda")], [])
+    assert evaluate.check_roles(roles, meeting).recipient is True
+    codes = gold.GoldRoles(source_codes=frozenset({"KEN"}), target_codes=frozenset({"UGA"}))
+    assert evaluate.check_roles(codes, meeting) == evaluate.RoleCheck(True, True)
+
+
+def test_plover_codes_agree_when_shared_or_both_absent():
+    roles = gold.GoldRoles(source_codes=frozenset({"RUS"}), target_codes=frozenset())
+    assert evaluate.check_roles(roles, _record([Actor("RUS", "MIL")], [])).recipient is True
+    wrong = _record([Actor("UKR", "MIL")], [Actor("RUS", "MIL")])
+    assert evaluate.check_roles(roles, wrong) == evaluate.RoleCheck(False, False)
+
+
+def test_read_plover_json_keeps_the_actor_and_recipient_codes(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"text": "A shelled B.", "event": "FIGHT", "actor": [{"code": "rus"}], '
+                    '"recipient": ["UKR", {"code": null}]}\n'
+                    '{"text": "A met B.", "event": "CONSULT"}\n', encoding="utf-8")
+    fight, meeting = gold.read_plover_json(path)
+    assert fight.label == "ASSAULT"
+    assert fight.roles == gold.GoldRoles(source_codes=frozenset({"RUS"}),
+                                         target_codes=frozenset({"UKR"}))
+    assert meeting.roles is None

@@ -29,7 +29,7 @@ def test_a_person_no_table_knows_is_the_recipient_rather_than_what_was_given():
     assert aid and [r.entity_text for r in aid[0].recipient] == ["Julian Assange"]
 
 
-def test_the_place_where_an_act_happened_is_never_one_of_its_parties():
+def test_the_place_of_a_meeting_is_never_one_of_its_parties():
     records = coded("Kenyan and Ugandan ministers met in Geneva on Monday to discuss the border "
                     "dispute. Kenyan police fired tear gas at students in Nairobi on Tuesday.")
     assert records
@@ -49,3 +49,17 @@ def test_a_party_the_rules_find_in_the_tables_stands_and_the_model_is_not_asked(
     assert march.chosen == march.rule_pick and not march.rows
     protest = next(record for record in records if record.event == "PROTEST")
     assert [(r.code, r.sector) for r in protest.recipient] == [("KEN", "LEG")]
+
+
+def test_an_act_done_in_a_state_whose_party_goes_unnamed_is_done_to_that_state():
+    ceasefire = coded("Rebel commanders declared a unilateral ceasefire in Libya on Friday.")
+    assert [(r.event, [a.code for a in r.recipient]) for r in ceasefire] == [("CONCEDE", ["LBY"])]
+    curfew = coded("The Thai government will extend the curfew in Bangkok.")
+    assert [a.code for a in curfew[0].recipient] == ["THA"]
+
+
+def test_where_a_statement_is_made_is_not_whom_it_is_made_to():
+    records = coded("The Turkish president criticised the decision in a speech in Ankara on "
+                    "Monday. Sadyr Zhaparov and Wang Yi met in Dushanbe, agreeing to "
+                    "strengthen cooperation.")
+    assert records and all(not {"TUR", "TJK"} & {a.code for a in r.recipient} for r in records)

@@ -12,6 +12,7 @@ whole coder and its most confident event record is the answer; a text with none 
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from accord import classify, training
 from accord.events import Candidate
-from accord.gold import GoldItem
+from accord.gold import GoldItem, GoldRoles
 from accord.model import Article, EventRecord
 from accord.nlp import parse
 from accord.pipeline import article_candidates, code_document
@@ -37,6 +38,7 @@ class Scores:
     predicted: list[str]
     labels: list[str] = field(default_factory=list)
     confidences: list[float] = field(default_factory=list)  # the model's, when it spoke
+    roles: list[RoleCheck] = field(default_factory=list)  # end to end, one per item
 
     def __post_init__(self) -> None:
         if not self.labels:
@@ -296,6 +298,7 @@ def report(scores: Scores, title: str) -> str:
         mean = sum(scores.confidences) / len(scores.confidences)
         lines.append(f"calibration: mean confidence {mean:.3f} against accuracy "
                      f"{scores.accuracy:.3f}; expected calibration error {error:.3f} (10 bins)")
+    lines += role_report(scores)
     lines += ["", f"{'type':<11} {'prec':>6} {'recall':>6} {'F1':>6} {'support':>7}"]
     for label, (precision, recall, f1, support) in scores.per_label().items():
         lines.append(f"{label:<11} {precision:6.3f} {recall:6.3f} {f1:6.3f} {support:7d}")
@@ -334,25 +337,33 @@ def parse_items(items: Iterable[GoldItem], profile: str = classify.FAST) -> list
             for (article, doc), found in zip(pairs, features, strict=True)]
 
 
-def primary_event(records: Sequence[EventRecord]) -> str:
-    """The type of a text's most confident event record; NONE when it has none."""
-    best = max(records, key=lambda record: record.confidence, default=None)
-    return best.event if best else NO_EVENT
+def primary_record(records: Sequence[EventRecord]) -> EventRecord | None:
+    """A text's most confident event record, the coder's answer for it."""
+    return max(records, key=lambda record: record.confidence, default=None)
+
+
+def primary_records(parsed: Sequence[Parsed], models: classify.Models,
+                    profile: str = classify.FAST) -> list[EventRecord | None]:
+    """Each parsed text through the whole coder with `models`: its primary record."""
+    return [primary_record(code_document(p.article, p.doc, profile, models)) for p in parsed]
 
 
 def code_parsed(parsed: Sequence[Parsed], models: classify.Models,
                 profile: str = classify.FAST) -> list[str]:
-    """Each parsed text through the whole coder with `models`: its primary event's type."""
-    return [primary_event(code_document(p.article, p.doc, profile, models)) for p in parsed]
+    """Each parsed text's primary event type; NONE when the coder found no event."""
+    return [record.event if record else NO_EVENT
+            for record in primary_records(parsed, models, profile)]
 
 
 def score_end_to_end(parsed: Sequence[Parsed], models: classify.Models,
                      label_map: dict[str, str] | None = None,
                      profile: str = classify.FAST) -> Scores:
     label_map = label_map or {}
+    records = primary_records(parsed, models, profile)
     gold = [label_map.get(p.item.label, p.item.label) for p in parsed]
-    predicted = [label_map.get(t, t) for t in code_parsed(parsed, models, profile)]
-    return Scores(gold, predicted)
+    predicted = [label_map.get(r.event, r.event) if r else NO_EVENT for r in records]
+    return Scores(gold, predicted, roles=[check_roles(p.item.roles, r)
+                                          for p, r in zip(parsed, records, strict=True)])
 
 
 def cross_validate_end_to_end(
@@ -379,7 +390,7 @@ def cross_validate_end_to_end(
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     negative_folds = _plain_folds(len(negatives), folds, seed)
     results: list[FoldResult] = []
-    pooled: list[tuple[int, str, str]] = []
+    pooled: list[tuple[int, str, str, RoleCheck]] = []
     for number, (train, test) in enumerate(splitter.split(labels, labels), start=1):
         fold_features = [parsed[i].features for i in train] + extra
         types = training.calibrated_fit(
@@ -396,9 +407,10 @@ def cross_validate_end_to_end(
         false_events = (sum(found != NO_EVENT for found in fired) / len(fired)
                         if fired else None)
         results.append(FoldResult(number, len(fold_features), scores, false_events))
-        pooled += list(zip(test, scores.gold, scores.predicted, strict=True))
-    pooled.sort()
-    return results, Scores([row[1] for row in pooled], [row[2] for row in pooled])
+        pooled += list(zip(test, scores.gold, scores.predicted, scores.roles, strict=True))
+    pooled.sort(key=lambda row: row[0])
+    return results, Scores([row[1] for row in pooled], [row[2] for row in pooled],
+                           roles=[row[3] for row in pooled])
 
 
 def _plain_folds(count: int, folds: int, seed: int) -> list[tuple[list[int], list[int]]]:
@@ -420,3 +432,81 @@ def non_event_rate(texts: Sequence[str], profile: str = classify.FAST,
                                      for n, text in enumerate(texts)], profile), models, profile)
     wrong = [text for text, found in zip(texts, coded, strict=True) if found != NO_EVENT]
     return (len(wrong) / len(texts) if texts else 0.0), wrong
+
+
+# ---------------------------------------------------------------- who did it to whom
+
+# Words two phrases may share without naming the same party.
+_PHRASE_FILLER = {"the", "a", "an", "of", "and", "s", "in", "for", "to", "on", "its", "his",
+                  "her", "their", "mr", "mrs", "ms", "by", "with", "from", "at"}
+
+
+@dataclass(frozen=True)
+class RoleCheck:
+    """Whether the primary record's source and recipient agree with the gold's; None where the
+    gold does not say."""
+
+    source: bool | None = None
+    recipient: bool | None = None
+
+
+def check_roles(roles: GoldRoles | None, record: EventRecord | None) -> RoleCheck:
+    """Phrases (PLV) agree when they share a word that is not filler; codes (PLOVER) when the
+    record and the gold share one, or both have none. A text with no event gets both wrong. A
+    gold target among the record's several actors is right: accord codes a meeting's parties
+    all as actors ("The US and China signed")."""
+    if roles is None:
+        return RoleCheck()
+    if record is None:
+        return RoleCheck(False, False)
+    if roles.source_codes is not None:
+        return _check_codes(roles, record)
+    actors = [actor.entity_text for actor in record.actor]
+    recipients = [actor.entity_text for actor in record.recipient]
+    source = _phrase_matches(roles.source_text, actors) if roles.source_text else None
+    if not roles.target_text:
+        return RoleCheck(source, None)
+    recipient = (_phrase_matches(roles.target_text, recipients)
+                 or (len(actors) > 1 and _phrase_matches(roles.target_text, actors)))
+    return RoleCheck(source, recipient)
+
+
+def _check_codes(roles: GoldRoles, record: EventRecord) -> RoleCheck:
+    actors = {actor.code for actor in record.actor if actor.code}
+    recipients = {actor.code for actor in record.recipient if actor.code}
+    source = bool(actors & roles.source_codes) or not (actors or roles.source_codes)
+    target = roles.target_codes or frozenset()
+    recipient = (bool(recipients & target) or not (recipients or target)
+                 or (len(actors) > 1 and bool(target) and target <= actors))
+    return RoleCheck(source, recipient)
+
+
+def _phrase_matches(gold: str, phrases: Sequence[str]) -> bool:
+    wanted = _content_words(gold)
+    return any(wanted & _content_words(phrase) for phrase in phrases)
+
+
+def _content_words(phrase: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", phrase.lower())) - _PHRASE_FILLER
+
+
+def role_report(scores: Scores) -> list[str]:
+    """Lines giving the share of items whose source and recipient agree with the gold, over all
+    items the gold gives parties for and over those whose type the coder got right."""
+    lines: list[str] = []
+    if not scores.roles:
+        return lines
+    for role in ("source", "recipient"):
+        checked = [(getattr(check, role), gold == predicted) for check, gold, predicted
+                   in zip(scores.roles, scores.gold, scores.predicted, strict=True)
+                   if getattr(check, role) is not None]
+        if not checked:
+            continue
+        typed = [right for right, type_right in checked if type_right]
+        lines.append(f"{role} right: {_share(sum(r for r, _ in checked), len(checked))}; "
+                     f"where the type is right: {_share(sum(typed), len(typed))}")
+    return ([""] + lines) if lines else []
+
+
+def _share(hits: int, total: int) -> str:
+    return f"{hits / total:.3f} ({hits} of {total})" if total else "- (0 of 0)"

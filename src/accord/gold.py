@@ -23,7 +23,18 @@ class GoldItem:
     label: str
     source: tuple[int, int] | None = None  # character span of a marked source, if any
     target: tuple[int, int] | None = None
+    roles: GoldRoles | None = None  # who did it to whom, when the gold says
 
+
+@dataclass(frozen=True)
+class GoldRoles:
+    """The gold's parties: PLV names them as phrases of the sentence, PLOVER records as
+    entities with codes. An empty `target_codes` says the record has no recipient."""
+
+    source_text: str = ""
+    target_text: str = ""
+    source_codes: frozenset[str] | None = None
+    target_codes: frozenset[str] | None = None
 
 
 MARK = re.compile(r"</?[st]>")
@@ -69,13 +80,19 @@ def read_plv(path: str | Path, marked: bool = False) -> Iterator[GoldItem]:
             text, label = (row.get("sentence") or "").strip(), (row.get("gold_root") or "").strip()
             if not (text and label):
                 continue
-            item = GoldItem(str(row.get("sentence_id") or number), text, label.upper())
+            item = GoldItem(str(row.get("sentence_id") or number), text, label.upper(),
+                            roles=_plv_roles(row))
             if marked and (row.get("marked_sentence") or "").strip():
                 raw, item.source, item.target = strip_marks(row["marked_sentence"].strip())
                 item.text = raw.strip()
                 shift = len(raw) - len(raw.lstrip())
                 item.source, item.target = _shift(item.source, shift), _shift(item.target, shift)
             yield item
+
+
+def _plv_roles(row: dict) -> GoldRoles | None:
+    source, target = (row.get("source") or "").strip(), (row.get("target") or "").strip()
+    return GoldRoles(source_text=source, target_text=target) if source or target else None
 
 
 def _shift(span: tuple[int, int] | None, by: int) -> tuple[int, int] | None:
@@ -91,7 +108,24 @@ def read_plover_json(path: str | Path) -> Iterator[GoldItem]:
         text = record.get("text") or record.get("sentence") or record.get("event_text")
         label = record.get("event") or record.get("event_type")
         if text and label:
-            yield GoldItem(str(record.get("id", number)), text, canonical_type(label))
+            yield GoldItem(str(record.get("id", number)), text, canonical_type(label),
+                           roles=_plover_roles(record))
+
+
+def _plover_roles(record: dict) -> GoldRoles | None:
+    """The codes of a PLOVER record's `actor` and `recipient` entities (an entity is an object
+    with `code`, or a bare code); None when the record has no `actor`."""
+    if not record.get("actor"):
+        return None
+    return GoldRoles(source_codes=_entity_codes(record["actor"]),
+                     target_codes=_entity_codes(record.get("recipient") or []))
+
+
+def _entity_codes(entities: object) -> frozenset[str]:
+    listed = entities if isinstance(entities, list) else [entities]
+    codes = (entity.get("code") if isinstance(entity, dict) else entity for entity in listed)
+    return frozenset(code.strip().upper() for code in codes
+                     if isinstance(code, str) and code.strip())
 
 
 def _json_records(path: str | Path, raw: str) -> list:

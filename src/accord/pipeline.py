@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
 
-from accord import classify, place_choice, when, where
+from accord import classify, place_choice, recipient_choice, when, where
 from accord.actors import ArticleMemory, lookup_name, mentions_in
 from accord.events import Candidate, extract_candidates
 from accord.knowledge import cameo_roots, plover_types, state_codes
@@ -218,6 +218,8 @@ def build_record(setting: ArticleSetting, sent: Span, index: int,
                              else when.resolve_date(clause_text, article.reference_date))
     if candidate.event_type == "CONSULT":
         add_host(candidate, location)
+    else:
+        place_as_recipient(candidate, location)
     plover = plover_types()[candidate.event_type]
     cameo = candidate.cameo or plover.cameo_default
     goldstein = cameo_roots().get(cameo[:2], (None, None, None))[1]
@@ -282,6 +284,36 @@ def add_host(candidate: Candidate, location: Location | None) -> None:
     if len(states) == 1 and location.country_code not in states:
         candidate.actors.append(Actor(code=location.country_code, sector="GOV",
                                       entity_text=location.extracted_place))
+
+
+# Acts that are statements: where one is made ("criticised the plan in Ankara") says nothing
+# about whom it is addressed to.
+STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
+
+
+def place_as_recipient(candidate: Candidate, location: Location | None) -> None:
+    """An act done in a state whose other party the clause does not name is done to that state
+    ("declared a ceasefire in Libya", "killed 48 people in Afghanistan"): where no recipient
+    has a code, the place named in the clause gives one. A group the clause names with no
+    state ("1.5 million people") takes the place's; beside a thing the rules picked ("352.5
+    million euros") the state is added. A meeting's place is never a party (see add_host)."""
+    if candidate.event_type in STATEMENT_TYPES:
+        return
+    if location is None or location.basis != "text" or location.country_code is None:
+        return
+    if any(actor.code for actor in candidate.recipients):
+        return
+    trigger = candidate.trigger
+    verbs = [trigger] + ([trigger.head] if trigger.pos_ == "NOUN" else [])
+    if not any(recipient_choice.names_place_of_act(verb, location.extracted_place)
+               for verb in verbs):
+        return
+    if any(actor.sector for actor in candidate.recipients):
+        candidate.recipients = [replace(actor, code=location.country_code) if actor.sector
+                                else actor for actor in candidate.recipients]
+        return
+    candidate.recipients = candidate.recipients + [Actor(code=location.country_code,
+                                                         entity_text=location.extracted_place)]
 
 
 def consult_mode(candidate: Candidate, location: Location | None) -> str | None:

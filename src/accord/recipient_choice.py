@@ -37,6 +37,15 @@ _NON_PARTY_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "C
 SETTING_PREPS = {"in", "near", "inside", "outside", "across", "throughout", "within", "around",
                  "among", "beyond", "as", "during", "since", "after", "before", "until", "amid",
                  "despite", "like", "via", "through"}
+# Prepositions that put an act in a place whose state it is then done to, where the clause
+# names no other party.
+ACT_PLACE_PREPS = {"in", "inside", "across", "throughout", "within", "near", "around"}
+# Where a statement was made, not where its act was done ("said in a speech in Ankara").
+SPEECH_SETTINGS = {"speech", "statement", "interview", "address", "remark", "meeting",
+                   "conference", "session", "briefing", "talk", "summit", "rally", "ceremony",
+                   "visit", "message", "letter", "article", "report", "broadcast", "post",
+                   "tweet", "news", "communique", "declaration", "debate", "forum", "hearing"}
+_SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 # Clauses that carry the act itself: "agreed to withdraw its troops from Syria".
 _SAME_ACT_DEPS = {"xcomp"}
 _RANK_CAP = 4
@@ -121,6 +130,40 @@ def _under_prep(token: Token, verb: Token, preps: set[str]) -> bool:
             return True
         head = head.head
     return False
+
+
+def names_place_of_act(verb: Token, place: str) -> bool:
+    """Whether `place` is said as where `verb`'s act was done ("declared a ceasefire in
+    Libya", "killed 48 people in Afghanistan", "gave food to families in Haiti"): under a
+    preposition of place that hangs on the verb, its object, or a party it names, and not on
+    a setting of its own ("criticised the plan in a speech in Ankara")."""
+    for token in verb.subtree:
+        prep = token.head
+        if token.dep_ != "pobj" or prep.lower_ not in ACT_PLACE_PREPS:
+            continue
+        if place in phrase_text(token) and _places_the_act(prep, verb):
+            return True
+    return False
+
+
+def _places_the_act(prep: Token, verb: Token) -> bool:
+    """The preposition hangs on the verb, or on at most two nouns between it and the verb (the
+    object, a party, a thing done), none of them a subject or the setting of a statement."""
+    owner, nouns = prep.head, 0
+    while owner.i != verb.i:
+        if owner.dep_ == "prep":
+            owner = owner.head
+            continue
+        nouns += 1
+        if nouns > 2 or owner.dep_ in _SUBJECT_DEPS or owner.lemma_.lower() in SPEECH_SETTINGS:
+            return False
+        owner = owner.head
+    return True
+
+
+def phrase_text(head: Token) -> str:
+    start, end = phrase_span(head)
+    return head.doc.text[start:end]
 
 
 def names_someone(option: Option) -> bool:
