@@ -63,3 +63,14 @@ def test_where_a_statement_is_made_is_not_whom_it_is_made_to():
                     "Monday. Sadyr Zhaparov and Wang Yi met in Dushanbe, agreeing to "
                     "strengthen cooperation.")
     assert records and all(not {"TUR", "TJK"} & {a.code for a in r.recipient} for r in records)
+
+
+def test_a_speaker_who_says_another_party_must_act_makes_a_demand_of_it():
+    records = coded("Russia said on Tuesday that Israel must end its strikes on Syria.")
+    demand = [r for r in records if r.event == "REQUEST"]
+    assert [([a.code for a in r.actor], [a.code for a in r.recipient]) for r in demand] == [
+        (["RUS"], ["ISR"])]
+    assert not demand[0].negated
+    own = coded("President Sadyr Zhaparov said Kyrgyzstan must strengthen its cooperation "
+                "with China.")
+    assert [(r.event, [a.code for a in r.recipient]) for r in own] == [("COOPERATE", ["CHN"])]

@@ -313,7 +313,13 @@ def _person_name(tokens: list[Token], taken: set[int], head: Token,
     best = max(runs, key=lambda run: (head in run, len(run)))
     while best and (_word_hyphen(best[-1]) or best[-1].lower_ in NAME_PARTICLES):
         best = best[:-1]
+    if len(best) == 1 and _has_article(best[0]):
+        return None  # "The Hague said": a place or body, not Mr Hague
     return best[0].doc[best[0].i : best[-1].i + 1].text if best else None
+
+
+def _has_article(token: Token) -> bool:
+    return any(child.dep_ == "det" and child.lower_ == "the" for child in token.children)
 
 
 def _span_text(tokens: list[Token]) -> str:

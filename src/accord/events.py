@@ -45,6 +45,9 @@ INTENT_VERBS = {"plan", "intend", "aim", "hope", "wish", "want", "schedule", "ex
 # "will provide aid" (033), "is willing to withdraw" (035), "will meet" (036).
 PROMISE_TYPES = {"AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONCEDE": "035",
                  "CONSULT": "036"}
+# "X says Y must (should) do": X demands it of Y.
+OBLIGATION_AUX = {"must", "should", "ought"}
+DEMAND_LEMMA = "demand"
 # A clause no trigger pattern types is still a candidate: the event-type model gives it a
 # PLOVER type or drops it. Its own weight is low, so a typed pattern in the same sentence
 # speaks first.
@@ -699,17 +702,24 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
     mention = resolve_group(actor_head, memory) if actor_head is not None else None
     actors = mention.actors if mention else []
     speech = speech_for(verb, speeches)
+    demanded_of = _demanded_of(verb, speech, mention)
     actors, reported = _attribute_actors(actors, actor_head, speech)
+    if demanded_of is not None:
+        actors = list(speech.speaker.actors)
     if not actors and not reported:
         mention = syntax_party(actor_head)
         actors = mention.actors if mention else []
     # "Twelve soldiers were killed": the passive subject is who it was done to, whether or not
     # the perpetrator is named.
-    recipients = find_recipients(trigger, memory, actors, passive_subject, final.type,
-                                 _subtree(actor_head) | (mention.tokens if mention else set()))
+    recipients = demanded_of or find_recipients(
+        trigger, memory, actors, passive_subject, final.type,
+        _subtree(actor_head) | (mention.tokens if mention else set()))
     abstract_object = is_abstract_party(recipients, verb.doc)
     negated, future, hypothetical = modality(verb, frame[0] if frame else None,
                                              reported=speech is not None)
+    if demanded_of is not None:
+        # The demand was made; "must not attack" negates what is demanded, not the demand.
+        final, negated, future, hypothetical = demand_pattern(), False, False, False
     candidate = Candidate(
         trigger=trigger, pattern=final, actors=actors,
         recipients=recipients.actors if recipients else [],
@@ -725,6 +735,28 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
         candidate.event_type, candidate.cameo = "AGREE", PROMISE_TYPES[final.type]
         candidate.mode = None  # AGREE has no modes; "visit" belonged to the promised act
     return candidate
+
+
+def demand_pattern() -> TriggerPattern:
+    """The trigger table's pattern for "demand", which a demand frame reads as."""
+    return next(pattern for pattern in trigger_patterns()[DEMAND_LEMMA]
+                if not (pattern.obj or pattern.frame or pattern.nominal))
+
+
+def _demanded_of(verb: Token, speech: Speech | None, subject: Mention | None) -> Mention | None:
+    """'Russia says Israel must end its attacks': a speaker who says another party must or
+    should act demands it of that party (REQUEST), whatever the act demanded."""
+    if speech is None or speech.speaker is None or subject is None:
+        return None
+    if verb.head.i != speech.verb.i:
+        return None  # "criticised him for saying Jews should leave": not the speaker's demand
+    if not any(child.dep_ == "aux" and child.lower_ in OBLIGATION_AUX for child in verb.children):
+        return None
+    speaker_codes = {actor.code for actor in speech.speaker.actors if actor.code}
+    subject_codes = {actor.code for actor in subject.actors if actor.code}
+    if not speaker_codes or not subject_codes or subject_codes & speaker_codes:
+        return None
+    return subject
 
 
 def _subtree(head: Token | None) -> set[int]:
