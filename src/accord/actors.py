@@ -56,7 +56,13 @@ FORMER_WORDS = {"former", "ex", "ex-", "then", "late"}
 STATE_STAND_INS = {"side"}
 NAME_PARTICLES = {"bin", "bint", "ibn", "al", "el", "de", "da", "do", "dos", "du", "van", "von",
                   "der", "den", "la", "le", "ould", "ben", "y", "arap"}
-HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "madam", "sir"}
+# Sectors of people who act outside the state: a title read as GOV does not override them.
+NON_STATE_SECTORS = {"REB", "OPP", "PTY", "CRM", "REL", "BUS", "JRN", "SOC", "LAB", "UAF"}
+HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "madam", "sir",
+              # Abbreviated ranks the tagger reads as part of a name ("Gen. Colin Powell"); the
+              # title tables give their sector where a rank is written out.
+              "gen.", "lt.", "col.", "maj.", "adm.", "brig.", "capt.", "sgt.", "cpl.", "sen.",
+              "rep.", "gov.", "prof.", "rev.", "amb."}
 # Dependants that carry another phrase, not more words about this one.
 DETACHED_DEPS = {"conj", "cc", "relcl", "acl", "advcl", "appos", "punct", "prep", "case"}
 PHRASE_PREPS = {"of"}
@@ -220,10 +226,26 @@ def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
     found: list[tuple[NameEntry, set[int]]] = []
     used: set[int] = set()
     for _, _, entry, indices in sorted(candidates, key=lambda c: (c[0], c[1]), reverse=True):
-        if not indices & used:
+        if not indices & used and not _inside_a_person(entry, indices, tokens):
             found.append((entry, indices))
             used |= indices
     return sorted(found, key=lambda item: min(item[1]))
+
+
+def _inside_a_person(entry: NameEntry, indices: set[int], tokens: list[Token]) -> bool:
+    """A capital or country that is part of a known person's name ("Joseph Muscat", "Mohamed
+    Kabul"): the run of proper nouns around it names the person, not the place."""
+    if entry.kind not in {"capital", "seat", "country"}:
+        return False
+    doc = tokens[0].doc
+    start, end = min(indices), max(indices) + 1
+    window = {token.i for token in tokens}
+    for before in range(1, 4):
+        if start - before not in window or doc[start - before].pos_ != "PROPN":
+            break
+        if people_named(doc[start - before:end].text):
+            return True
+    return False
 
 
 def _titles_in(tokens: list[Token]) -> list[tuple[Title, str, set[int]]]:
@@ -402,6 +424,13 @@ def _resolve_tokens(tokens: list[Token], head: Token, memory: ArticleMemory,
     return [actor] if actor else []
 
 
+def _titles_only_modify(title_hits: list, head: Token) -> bool:
+    """No title in the phrase, or only words that qualify its head ("rebel movement")."""
+    doc = head.doc
+    return all(i != head.i and doc[i].dep_ in MODIFIER_DEPS
+               for _, _, indices in title_hits for i in indices)
+
+
 def _a_thing_titles_only_modify(head: Token, named: set[int], title_hits: list,
                                 person: str | None) -> bool:
     """A common noun that is neither a name nor a title, whose group words only modify other
@@ -529,10 +558,12 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
     known = memory.people.get(person) if person else None
     if not names and not title_hits and known:
         return _copy(known, text)
-    if not title_hits and not person and head.pos_ == "NOUN":
+    if not person and head.pos_ == "NOUN" and _titles_only_modify(title_hits, head):
         member = organisation_people(names, head, text)
         if member:
-            return member  # "the M23 movement", "OSCE monitors", "the head of the IMF"
+            # "the M23 movement", "OSCE monitors", "the head of the IMF", "Angola's UNITA
+            # rebel movement", "the Shin Bet security service"
+            return member
     if not title_hits and not person and head.pos_ == "NOUN" and head.i not in named and (
             head.lower_ not in STATE_STAND_INS):
         return None  # "20 million U.S. dollars", "Chinese investment": a thing, not an actor
@@ -546,7 +577,8 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         sector = "ELI"  # "the daughter of Uzbekistan's president": an official's family
     office = " and ".join(off for title, off, _ in title_hits if title.kind == "person") or None
     if known and code in (None, known.code):
-        code, sector, office = known.code, sector or known.sector, office or known.office
+        code, sector, office = (known.code, _over_title(sector, known.sector) or known.sector,
+                                office or known.office)
     elif person and not known:
         code, sector, office = _office_holder(person, memory.on, code, sector, office, title_hits)
     if code is None and sector == "BUS" and multinational(tokens):
@@ -689,12 +721,20 @@ def _office_holder(person: str, on: date | None, code: str | None, sector: str |
     if match is None or code not in (None, match.code):
         return code, sector, office
     if title_hits:
-        return match.code, sector, office
+        return match.code, _over_title(sector, match.sector), office
     # An open "?" bound leaves the sector unknown: a state's office holder is still GOV; a
     # role known only up to a bound gives its state alone.
     sector = match.sector if match.sector is not None else (
         match.tenure.sector if match.tenure.office != ROLE else None)
     return match.code, sector, match.office
+
+
+def _over_title(title_sector: str | None, person_sector: str | None) -> str | None:
+    """The sector a title gives, unless it is GOV and the person acts outside the state that
+    day: "Tamil Tiger leader Velupillai Prabhakaran" is a rebel leader, not the government."""
+    if title_sector == "GOV" and person_sector in NON_STATE_SECTORS:
+        return person_sector
+    return title_sector
 
 
 def _code_and_sector(names: list[tuple[NameEntry, set[int]]],

@@ -23,7 +23,8 @@ from accord.model import Actor
 ORGANISATION_NOUNS = {"group", "movement", "organisation", "organization", "network",
                       "foundation", "coalition", "alliance", "front", "faction", "palace",
                       "company", "firm", "corporation", "conglomerate", "agency", "body", "bloc",
-                      "region", "republic", "militia", "party", "force", "forces", "fleet"}
+                      "region", "republic", "militia", "party", "force", "forces", "fleet",
+                      "service", "outfit", "wing", "union", "association", "league"}
 # Nouns for an organisation's people: they act for it ("OSCE monitors", "members of the
 # European Parliament").
 MEMBER_NOUNS = {"member", "staff", "monitor", "inspector", "investigator", "observer",
