@@ -74,3 +74,31 @@ def test_a_speaker_who_says_another_party_must_act_makes_a_demand_of_it():
     own = coded("President Sadyr Zhaparov said Kyrgyzstan must strengthen its cooperation "
                 "with China.")
     assert [(r.event, [a.code for a in r.recipient]) for r in own] == [("COOPERATE", ["CHN"])]
+
+
+def recipients_of(text: str, event_type: str) -> list[str | None]:
+    return [a.code for r in coded(text) if r.event == event_type for a in r.recipient]
+
+
+def test_a_thing_done_to_is_its_owners_when_it_is_no_one():
+    assert recipients_of("Japan on Monday rejected Chinese demands to free the trawler.",
+                         "REJECT") == ["CHN"]
+    assert recipients_of("Iraq rejected on Friday a UN Security Council resolution authorising "
+                         "the use of force.", "REJECT") == ["UNO"]
+    assert recipients_of("China voiced firm support on Monday for Serbia's sovereignty and "
+                         "territorial integrity.", "SUPPORT") == ["SRB"]
+
+
+def test_a_demand_or_threat_is_made_of_the_party_that_must_act():
+    assert recipients_of("The UN Security Council demanded on Thursday that Iraq withdraw its "
+                         "forces from Kuwait.", "REQUEST") == ["IRQ"]
+    assert recipients_of("Russia warned on Thursday that it would take retaliatory steps if "
+                         "Finland joined NATO.", "THREATEN") == ["FIN"]
+
+
+def test_a_place_no_actor_table_knows_stands_for_its_state():
+    assert "ISR" in recipients_of("Iraqi forces fired eight Scud missiles at Tel Aviv early on "
+                                  "Friday.", "ASSAULT")
+    march = [r for r in coded("Tens of thousands of protesters marched through Caracas on "
+                              "Wednesday.") if r.event == "PROTEST"]
+    assert [(a.code, a.sector) for a in march[0].actor] == [("VEN", "CVL")]

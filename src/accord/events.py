@@ -21,6 +21,7 @@ from accord.actors import (
     ArticleMemory,
     Mention,
     coordinated_parts,
+    lookup_name,
     phrase_tokens,
     resolve_parts,
     resolve_phrase,
@@ -32,6 +33,11 @@ SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
 RELATIVE_PRONOUN_TAGS = {"WP", "WDT"}
 OBJECT_DEPS = {"dobj", "obj", "dative", "attr", "oprd"}
+# Modifiers that say whose a thing is ("Chinese demands", "U.S. calls"), by what they name.
+OWNER_MODIFIER_DEPS = {"amod", "compound", "nmod"}
+OWNER_ENTS = {"NORP", "GPE", "ORG"}
+CONDITION_MARKS = {"unless", "if"}
+THREAT_DEPTH = 2
 RECIPIENT_PREPS = {"with", "to", "against", "on", "for", "from", "toward", "towards", "at",
                    "into", "upon"}
 OBJECT_PREPS = {"of", "for", "to", "against", "with", "on", "at"}
@@ -293,26 +299,34 @@ def _same_person(first: Actor, second: Actor) -> bool:
     return compatible and (title_then_name or name_then_title)
 
 
-def _recipient_heads(verb: Token) -> list[Token]:
+def _recipient_heads(verb: Token, event_type: str = OPEN) -> list[Token]:
     """Where the other party of a clause is found, nearest first."""
     heads: list[Token] = []
     objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS]
     heads.extend(objects)
+    things = list(objects)
     # "imposed sanctions on Belarus over ...": the object's own phrases come before the verb's.
     for obj in objects:
-        heads.extend(c for c in obj.children if c.dep_ == "poss")
+        heads.extend(_possessors(obj))
         for prep in obj.children:
             if prep.dep_ == "prep" and prep.lower_ in OBJECT_PREPS:
                 for pobj in prep.children:
                     if pobj.dep_ == "pobj":
                         heads.append(pobj)
-                        heads.extend(c for c in pobj.children if c.dep_ == "poss")
+                        heads.extend(_possessors(pobj))
+                        things.append(pobj)
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in RECIPIENT_PREPS:
-            heads.extend(g for g in child.children if g.dep_ == "pobj")
+            for pobj in (g for g in child.children if g.dep_ == "pobj"):
+                heads.append(pobj)
+                heads.extend(_possessors(pobj))  # "voiced support for Serbia's sovereignty"
+                things.append(pobj)
+    # Last, whose the things are when they are no one: "rejected Chinese demands".
+    heads.extend(owner for thing in things for owner in _named_owners(thing))
     for complement in (c for c in verb.children if c.dep_ == "xcomp"):
-        heads.extend(_recipient_heads(complement))
+        heads.extend(_recipient_heads(complement, event_type))
         heads.extend(_pattern_prep_objects(complement))
+    heads.extend(_addressees(verb, event_type))
     for carrier in (c for obj in objects for c in obj.children if c.dep_ == "acl"):
         heads.extend(g for prep in carrier.children if prep.dep_ == "prep"
                      and prep.lower_ in RECIPIENT_PREPS for g in prep.children if g.dep_ == "pobj")
@@ -328,6 +342,51 @@ def _recipient_heads(verb: Token) -> list[Token]:
                     and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux")):
         heads.extend(c for c in purpose.children if c.dep_ in OBJECT_DEPS)
     return heads
+
+
+def _possessors(thing: Token) -> list[Token]:
+    """'Serbia's sovereignty', and 'Serbia's sovereignty and territorial integrity' parsed as
+    one compound noun. A pronoun is the actor's own ("its units")."""
+    found = [child for child in thing.children if child.dep_ == "poss" and child.pos_ != "PRON"]
+    for modifier in (c for c in thing.children if c.dep_ in OWNER_MODIFIER_DEPS):
+        found.extend(g for g in modifier.children if g.dep_ == "poss" and g.pos_ != "PRON")
+    return found
+
+
+def _named_owners(thing: Token) -> list[Token]:
+    """Modifiers that name whose a thing is: "Chinese demands", "U.S. calls", "a UN Security
+    Council resolution". Only a word the tables know as a state or body counts."""
+    return [child for child in thing.children if child.dep_ in OWNER_MODIFIER_DEPS
+            and child.ent_type_ in OWNER_ENTS and lookup_name(_entity_text(child)) is not None]
+
+
+def _entity_text(token: Token) -> str:
+    if token.ent_iob_ not in {"B", "I"}:
+        return token.text
+    return next(ent.text for ent in token.doc.ents if ent.start <= token.i < ent.end)
+
+
+def _addressees(verb: Token, event_type: str) -> list[Token]:
+    """Whom a demand or a threat is made of: "demanded that Iraq withdraw" (REQUEST), "would
+    retaliate if Finland joined NATO", "unless Nairobi withdrew its troops" (THREATEN)."""
+    if event_type == "REQUEST":
+        clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    elif event_type == "THREATEN":
+        scope = [verb]
+        for _ in range(THREAT_DEPTH):
+            scope += [c for v in scope for c in v.children if _carries_threat(c) and c not in scope]
+        clauses = [c for v in scope for c in v.children if c.dep_ == "advcl"
+                   and any(m.lower_ in CONDITION_MARKS for m in c.children if m.dep_ == "mark")]
+    else:
+        return []
+    return [s for clause in clauses for s in clause.children if s.dep_ in SUBJECT_DEPS]
+
+
+def _carries_threat(clause: Token) -> bool:
+    """What a threat says will be done: "threatened to carry out attacks", "warned that it
+    would be forced to take steps"."""
+    return clause.dep_ in {"xcomp", "ccomp"} or clause.dep_ == "advcl" and any(
+        a.lower_ == "to" for a in clause.children if a.dep_ == "aux")
 
 
 def _pattern_prep_objects(verb: Token) -> list[Token]:
@@ -383,7 +442,7 @@ def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
                                        is_abstract(head))
 
     rule_heads = _unique_tokens(([passive_subject] if passive_subject is not None else [])
-                                + _recipient_heads(verb))
+                                + _recipient_heads(verb, event_type))
     options: list[recipient_choice.Option] = []
     # Resolved one at a time: the phrases after a known party are never read, as before.
     for rank, head in enumerate(rule_heads):

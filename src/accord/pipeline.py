@@ -220,6 +220,9 @@ def build_record(setting: ArticleSetting, sent: Span, index: int,
         add_host(candidate, location)
     else:
         place_as_recipient(candidate, location)
+    candidate.recipients = [_as_place_state(actor, setting.context_countries)
+                            for actor in candidate.recipients]
+    candidate.actors = [_where_they_are(actor, location) for actor in candidate.actors]
     plover = plover_types()[candidate.event_type]
     cameo = candidate.cameo or plover.cameo_default
     goldstein = cameo_roots().get(cameo[:2], (None, None, None))[1]
@@ -314,6 +317,33 @@ def place_as_recipient(candidate: Candidate, location: Location | None) -> None:
         return
     candidate.recipients = candidate.recipients + [Actor(code=location.country_code,
                                                          entity_text=location.extracted_place)]
+
+
+def _as_place_state(actor: Actor, context_countries: list[str]) -> Actor:
+    """A recipient that is a place no actor table knows ("fired missiles at Tel Aviv", "pulled
+    out of Goma") is that place's state."""
+    if actor.code or actor.sector or actor.name or not _proper_name(actor.entity_text):
+        return actor
+    place = where.resolve_place(actor.entity_text.removeprefix("the "), context_countries)
+    if place is None or place.country_code is None:
+        return actor
+    return replace(actor, code=place.country_code)
+
+
+def _proper_name(text: str) -> bool:
+    words = text.removeprefix("the ").split()
+    return bool(words) and all(word[:1].isupper() for word in words)
+
+
+def _where_they_are(actor: Actor, location: Location | None) -> Actor:
+    """A group of no known state ("protesters marched through Caracas", "police detained
+    hundreds at rallies across Russia") belongs to the state where it acts. Unidentified armed
+    men (UAF) stay unattributed: where they struck does not say whose they are."""
+    if actor.code or actor.name or actor.sector in (None, "UAF"):
+        return actor
+    if location is None or location.basis != "text" or location.country_code is None:
+        return actor
+    return replace(actor, code=location.country_code)
 
 
 def consult_mode(candidate: Candidate, location: Location | None) -> str | None:
