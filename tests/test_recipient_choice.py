@@ -102,3 +102,18 @@ def test_a_place_no_actor_table_knows_stands_for_its_state():
     march = [r for r in coded("Tens of thousands of protesters marched through Caracas on "
                               "Wednesday.") if r.event == "PROTEST"]
     assert [(a.code, a.sector) for a in march[0].actor] == [("VEN", "CVL")]
+
+
+def test_victims_are_of_the_state_where_they_were_struck_unless_their_words_say_otherwise():
+    shelling = coded("Russian forces shelled residential districts of Kharkiv on Monday, "
+                     "killing at least nine civilians.")
+    assert {(a.code, a.sector) for r in shelling for a in r.recipient} >= {("UKR", "CVL")}
+    assert all(a.code != "RUS" for r in shelling for a in r.recipient)
+    strike = coded("A U.S. drone strike in Yemen killed two American citizens on Sunday.")
+    assert [(a.code, a.sector) for r in strike for a in r.recipient] == [("USA", "CVL")]
+
+
+def test_the_forces_a_state_mobilises_are_not_the_other_party():
+    records = coded("Israel mobilised the army on Thursday for a potential ground assault.")
+    mobilise = [r for r in records if r.event == "MOBILIZE"]
+    assert mobilise and all(a.code != "ISR" for r in mobilise for a in r.recipient)

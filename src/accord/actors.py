@@ -371,8 +371,13 @@ def _pair_actors(tokens: list[Token], head: Token, memory: ArticleMemory) -> lis
     if not words & {"two", "both"}:
         return None
     forms = {head.lower_, head.lemma_.lower()}
-    plural_person = head.tag_ == "NNS" and bool(forms & titles().keys())
+    table = titles()
+    # "the two leaders", not "two Egyptian fishermen": officials, and no state named with them.
+    plural_person = head.tag_ == "NNS" and any(
+        form in table and table[form].kind == "person" for form in forms)
     if head.lower_ not in PAIR_WORDS and not plural_person:
+        return None
+    if _name_entries(tokens):
         return None
     text = _span_text(tokens)
     if memory.last_pair:

@@ -38,6 +38,7 @@ OWNER_MODIFIER_DEPS = {"amod", "compound", "nmod"}
 OWNER_ENTS = {"NORP", "GPE", "ORG"}
 CONDITION_MARKS = {"unless", "if"}
 THREAT_DEPTH = 2
+PROTESTED_PREPS = {"against", "at", "over"}
 RECIPIENT_PREPS = {"with", "to", "against", "on", "for", "from", "toward", "towards", "at",
                    "into", "upon"}
 OBJECT_PREPS = {"of", "for", "to", "against", "with", "on", "at"}
@@ -367,8 +368,9 @@ def _entity_text(token: Token) -> str:
 
 
 def _addressees(verb: Token, event_type: str) -> list[Token]:
-    """Whom a demand or a threat is made of: "demanded that Iraq withdraw" (REQUEST), "would
-    retaliate if Finland joined NATO", "unless Nairobi withdrew its troops" (THREATEN)."""
+    """Whom a demand, a threat or a protest is made of: "demanded that Iraq withdraw"
+    (REQUEST), "would retaliate if Finland joined NATO", "unless Nairobi withdrew its troops"
+    (THREATEN), "in protest against the government" (PROTEST)."""
     if event_type == "REQUEST":
         clauses = [c for c in verb.children if c.dep_ == "ccomp"]
     elif event_type == "THREATEN":
@@ -377,9 +379,22 @@ def _addressees(verb: Token, event_type: str) -> list[Token]:
             scope += [c for v in scope for c in v.children if _carries_threat(c) and c not in scope]
         clauses = [c for v in scope for c in v.children if c.dep_ == "advcl"
                    and any(m.lower_ in CONDITION_MARKS for m in c.children if m.dep_ == "mark")]
+    elif event_type == "PROTEST":
+        return _protested(verb)
     else:
         return []
     return [s for clause in clauses for s in clause.children if s.dep_ in SUBJECT_DEPS]
+
+
+def _protested(verb: Token) -> list[Token]:
+    """"blocked highways in protest against the government": whom the protest is against."""
+    found = []
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"):
+        for noun in (g for g in prep.children if g.dep_ == "pobj" and g.lemma_ == "protest"):
+            found += [obj for inner in noun.children if inner.dep_ == "prep"
+                      and inner.lower_ in PROTESTED_PREPS
+                      for obj in inner.children if obj.dep_ == "pobj"]
+    return found
 
 
 def _carries_threat(clause: Token) -> bool:

@@ -219,6 +219,8 @@ def build_record(setting: ArticleSetting, sent: Span, index: int,
     if candidate.event_type == "CONSULT":
         add_host(candidate, location)
     else:
+        if candidate.event_type == "MOBILIZE":
+            candidate.recipients = _not_own_forces(candidate)
         place_as_recipient(candidate, location)
     candidate.recipients = [_as_place_state(actor, setting.context_countries)
                             for actor in candidate.recipients]
@@ -304,6 +306,10 @@ def place_as_recipient(candidate: Candidate, location: Location | None) -> None:
         return
     if location is None or location.basis != "text" or location.country_code is None:
         return
+    if candidate.event_type in VIOLENT_TYPES:
+        candidate.recipients = [replace(actor, code=location.country_code)
+                                if _victims_of_the_story_state(actor, candidate, location)
+                                else actor for actor in candidate.recipients]
     if any(actor.code for actor in candidate.recipients):
         return
     trigger = candidate.trigger
@@ -344,6 +350,40 @@ def _where_they_are(actor: Actor, location: Location | None) -> Actor:
     if location is None or location.basis != "text" or location.country_code is None:
         return actor
     return replace(actor, code=location.country_code)
+
+
+# Acts whose victims are where they were struck.
+VIOLENT_TYPES = frozenset({"ASSAULT", "COERCE"})
+# Forces a state mobilises are its means, not the other party of the act.
+OWN_FORCE_SECTORS = {"MIL", "COP", "GOV", "PRM"}
+
+
+def _not_own_forces(candidate: Candidate) -> list[Actor]:
+    """'Iraq massed 20,000 troops near the Kuwaiti border': the troops are Iraq's own."""
+    codes = {actor.code for actor in candidate.actors if actor.code}
+    return [actor for actor in candidate.recipients
+            if not (actor.code in codes and actor.sector in OWN_FORCE_SECTORS and not actor.name)]
+
+
+def _victims_of_the_story_state(actor: Actor, candidate: Candidate,
+                                location: Location | None) -> bool:
+    """Unnamed people the story's state was given to ("Russian forces shelled Kharkiv, killing
+    nine civilians"), struck by that state's own actor in another state: they are that other
+    state's. People whose words name a state ("two American citizens") keep it."""
+    if actor.name or actor.code is None or location is None or location.country_code is None:
+        return False
+    if actor.code == location.country_code or actor.sector in OWN_FORCE_SECTORS:
+        return False
+    if actor.code not in {a.code for a in candidate.actors}:
+        return False
+    return not _names_a_state(actor.entity_text)
+
+
+def _names_a_state(text: str) -> bool:
+    words = text.split()
+    spans = words + [" ".join(words[i:i + 2]) for i in range(len(words) - 1)]
+    return any((entry := lookup_name(span)) is not None and entry.code in state_codes()
+               for span in spans)
 
 
 def consult_mode(candidate: Candidate, location: Location | None) -> str | None:
