@@ -3,6 +3,8 @@ what it scores."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from accord import evaluate, gold, training
@@ -96,3 +98,21 @@ def test_read_plover_json_keeps_the_actor_and_recipient_codes(tmp_path):
     assert fight.roles == gold.GoldRoles(source_codes=frozenset({"RUS"}),
                                          target_codes=frozenset({"UKR"}))
     assert meeting.roles is None
+
+
+# Measured 2026-12-07 on tests/data/plover_roles_dev.jsonl (fast profile): where the type is
+# right, source 0.918 and recipient 0.763 (bench/roles_eval.py). Floors leave parser drift room.
+DEV_ROLES = Path(__file__).parent / "data" / "plover_roles_dev.jsonl"
+FLOOR_SOURCE, FLOOR_RECIPIENT = 0.88, 0.72
+
+
+def test_the_primary_records_parties_agree_with_the_dev_set_above_the_floor():
+    from accord import classify
+
+    items = list(gold.read_plover_json(DEV_ROLES))
+    scores = evaluate.score_end_to_end(evaluate.parse_items(items), classify.load_models())
+    typed = [check for check, g, p in zip(scores.roles, scores.gold, scores.predicted,
+                                          strict=True) if g == p]
+    assert len(items) == 240 and len(typed) >= 180
+    assert sum(check.source for check in typed) / len(typed) >= FLOOR_SOURCE
+    assert sum(check.recipient for check in typed) / len(typed) >= FLOOR_RECIPIENT
