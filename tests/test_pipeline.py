@@ -165,3 +165,37 @@ def test_a_promise_to_steer_its_firms_to_a_partner_is_agree_not_request(tmp_path
     events = [record.to_dict() for record in records]
     assert not [event for event in events if event["event"] == "REQUEST"], events
     assert "economic" in find(events, "AGREE", {"JPN"}, {"KAZ"})["context"]
+
+
+def _coded_sentence(text: str) -> list:
+    from datetime import date
+
+    from accord.model import Article
+    from accord.nlp import parse
+    from accord.pipeline import code_document
+
+    article = Article(id="one", text=text, pub_date=date(2020, 1, 3))
+    (_, doc), = parse([article])
+    return code_document(article, doc)
+
+
+def _actor_keys(records: list, event_type: str) -> list[tuple]:
+    return [(a.code, a.sector) for r in records if r.event == event_type for a in r.actor]
+
+
+def test_a_thing_that_acts_is_its_owners_act():
+    strike = _coded_sentence("A car bomb planted by FARC rebels tore through a social club in "
+                             "Bogota on Friday, killing more than 30 people.")
+    assert ("COL", "REB") in _actor_keys(strike, "ASSAULT")
+
+
+def test_forces_deployed_without_an_agent_are_who_mobilises():
+    deployed = _coded_sentence("Thousands of Egyptian riot police were deployed across central "
+                               "Cairo on Monday.")
+    assert _actor_keys(deployed, "MOBILIZE") == [("EGY", "COP")]
+
+
+def test_police_of_the_place_arrest_foreign_reporters():
+    arrest = _coded_sentence("Two Reuters journalists were arrested by police on the outskirts "
+                             "of Yangon on Tuesday.")
+    assert _actor_keys(arrest, "COERCE") == [("MMR", "COP")]

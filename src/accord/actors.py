@@ -56,6 +56,10 @@ FORMER_WORDS = {"former", "ex", "ex-", "then", "late"}
 STATE_STAND_INS = {"side"}
 NAME_PARTICLES = {"bin", "bint", "ibn", "al", "el", "de", "da", "do", "dos", "du", "van", "von",
                   "der", "den", "la", "le", "ould", "ben", "y", "arap"}
+# Nouns that count people ("thousands of Pakistanis").
+QUANTITY_NOUNS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "ten",
+                  "tens", "million", "millions", "score", "scores", "crowd", "crowds", "group",
+                  "groups", "number", "couple", "handful"}
 # Sectors of people who act outside the state: a title read as GOV does not override them.
 NON_STATE_SECTORS = {"REB", "OPP", "PTY", "CRM", "REL", "BUS", "JRN", "SOC", "LAB", "UAF"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "madam", "sir",
@@ -569,6 +573,12 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
             # "the M23 movement", "OSCE monitors", "the head of the IMF", "Angola's UNITA
             # rebel movement", "the Shin Bet security service"
             return member
+    counted = _counted(head)
+    if counted is not head and not title_hits and not person and _people_of_a_state(
+            names, tokens, counted):
+        code = names[-1][0].code  # "thousands of Pakistanis": the state's people
+        memory.remember_country(code, acting=not only_mentioned(head), position=head.i)
+        return Actor(code=code, sector="CVL", entity_text=text)
     if not title_hits and not person and head.pos_ == "NOUN" and head.i not in named and (
             head.lower_ not in STATE_STAND_INS):
         return None  # "20 million U.S. dollars", "Chinese investment": a thing, not an actor
@@ -611,6 +621,19 @@ def _resolve_named(tokens: list[Token], head: Token, memory: ArticleMemory) -> A
         memory.remember_plural([actor])
     memory.remember_country(code, acting=not only_mentioned(head), position=head.i)
     return actor
+
+
+def _counted(head: Token) -> Token:
+    """What a number noun counts: "Pakistanis" in "tens of thousands of Pakistanis"."""
+    current = head
+    while current.lemma_.lower() in QUANTITY_NOUNS:
+        counted = next((obj for prep in current.children if prep.dep_ == "prep"
+                        and prep.lower_ == "of" for obj in prep.children if obj.dep_ == "pobj"),
+                       None)
+        if counted is None:
+            break
+        current = counted
+    return current
 
 
 def _people_of_a_state(names: list[tuple[NameEntry, set[int]]], tokens: list[Token],

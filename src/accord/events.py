@@ -38,6 +38,7 @@ OWNER_MODIFIER_DEPS = {"amod", "compound", "nmod"}
 OWNER_ENTS = {"NORP", "GPE", "ORG"}
 CONDITION_MARKS = {"unless", "if"}
 THREAT_DEPTH = 2
+STATE_FORCE_SECTORS = {"GOV", "MIL", "COP", "SPY", "PRM"}
 PROTESTED_PREPS = {"against", "at", "over"}
 RECIPIENT_PREPS = {"with", "to", "against", "on", "for", "from", "toward", "towards", "at",
                    "into", "upon"}
@@ -356,9 +357,36 @@ def _possessors(thing: Token) -> list[Token]:
 
 def _named_owners(thing: Token) -> list[Token]:
     """Modifiers that name whose a thing is: "Chinese demands", "U.S. calls", "a UN Security
-    Council resolution". Only a word the tables know as a state or body counts."""
-    return [child for child in thing.children if child.dep_ in OWNER_MODIFIER_DEPS
-            and child.ent_type_ in OWNER_ENTS and lookup_name(_entity_text(child)) is not None]
+    Council resolution", "opposition demands". Only a word the tables know as a state or body,
+    or a group noun, counts."""
+    return [child for child in thing.children if child.dep_ in OWNER_MODIFIER_DEPS and (
+        child.ent_type_ in OWNER_ENTS and lookup_name(_entity_text(child)) is not None
+        or _group_noun(child))]
+
+
+def _group_noun(token: Token) -> bool:
+    """"opposition demands", "rebel attacks"; not the actor's own means ("troop deployments")."""
+    title = titles().get(token.lemma_.lower()) or titles().get(token.lower_)
+    return (token.pos_ == "NOUN" and title is not None and title.kind == "group"
+            and title.sector not in STATE_FORCE_SECTORS)
+
+
+def _owner_of(thing: Token, memory: ArticleMemory) -> Mention | None:
+    """Who a thing that acts belongs to: "A U.S. drone strike killed", "a car bomb planted by
+    FARC rebels", "warplanes from the Saudi-led coalition". None unless the owner has a code."""
+    if thing.pos_ != "NOUN":
+        return None
+    owners = _possessors(thing) + _named_owners(thing)
+    owners += [obj for clause in thing.children if clause.dep_ == "acl"
+               for agent in clause.children if agent.dep_ == "agent"
+               for obj in agent.children if obj.dep_ == "pobj"]
+    owners += [obj for prep in thing.children if prep.dep_ == "prep" and prep.lower_ == "from"
+               for obj in prep.children if obj.dep_ == "pobj"]
+    for owner in owners:
+        mention = resolve_group(owner, memory)
+        if mention is not None and any(actor.code for actor in mention.actors):
+            return mention
+    return None
 
 
 def _entity_text(token: Token) -> str:
@@ -775,6 +803,10 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
     actor_head = agent if agent is not None else subject
     mention = resolve_group(actor_head, memory) if actor_head is not None else None
     actors = mention.actors if mention else []
+    if actor_head is not None and not any(actor.code or actor.sector for actor in actors):
+        owner = _owner_of(actor_head, memory)  # "A U.S. drone strike killed ..."
+        if owner is not None:
+            mention, actors = owner, owner.actors
     speech = speech_for(verb, speeches)
     demanded_of = _demanded_of(verb, speech, mention)
     actors, reported = _attribute_actors(actors, actor_head, speech)
@@ -783,6 +815,10 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
     if not actors and not reported:
         mention = syntax_party(actor_head)
         actors = mention.actors if mention else []
+    if final.type == "MOBILIZE" and not actors and agent is None and passive_subject is not None:
+        # "Thousands of riot police were deployed": the forces deployed are who acts.
+        mention = resolve_group(passive_subject, memory)
+        actors, passive_subject = (mention.actors if mention else []), None
     # "Twelve soldiers were killed": the passive subject is who it was done to, whether or not
     # the perpetrator is named.
     recipients = demanded_of or find_recipients(

@@ -343,15 +343,22 @@ def _proper_name(text: str) -> bool:
 
 def _where_they_are(actor: Actor, location: Location | None) -> Actor:
     """A group of no known state ("protesters marched through Caracas", "police detained
-    hundreds at rallies across Russia") belongs to the state where it acts. Unidentified armed
-    men (UAF) stay unattributed: where they struck does not say whose they are."""
-    if actor.code or actor.name or actor.sector in (None, "UAF"):
+    hundreds at rallies across Russia") belongs to the state where it acts; so do police and
+    civilians that only the story's state was given to ("Reuters journalists were arrested by
+    police in Yangon"). Unidentified armed men (UAF) stay unattributed: where they struck does
+    not say whose they are."""
+    if actor.name or actor.sector in (None, "UAF"):
         return actor
     if location is None or location.basis != "text" or location.country_code is None:
         return actor
+    if actor.code and (actor.sector not in HOME_SECTORS or _names_a_state(actor.entity_text)):
+        return actor  # "Israeli police", or troops of the story's state abroad
     return replace(actor, code=location.country_code)
 
 
+# Sectors of groups that act where they live: police, civilians, opposition, unions, students,
+# farmers.
+HOME_SECTORS = frozenset({"COP", "CVL", "OPP", "LAB", "EDU", "AGR"})
 # Acts whose victims are where they were struck.
 VIOLENT_TYPES = frozenset({"ASSAULT", "COERCE"})
 # Forces a state mobilises are its means, not the other party of the act.
