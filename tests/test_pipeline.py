@@ -199,3 +199,17 @@ def test_police_of_the_place_arrest_foreign_reporters():
     arrest = _coded_sentence("Two Reuters journalists were arrested by police on the outskirts "
                              "of Yangon on Tuesday.")
     assert _actor_keys(arrest, "COERCE") == [("MMR", "COP")]
+
+
+def test_a_pronoun_nothing_resolves_in_reported_speech_is_the_speaker():
+    records = _coded_sentence("Ethiopia's ruling coalition said on Tuesday it would fully "
+                              "accept the peace agreement with Eritrea.")
+    assert ("ETH", "GOV") in _actor_keys(records, "AGREE")
+
+
+def test_a_clause_that_names_no_one_does_not_take_the_event_from_one_that_does():
+    records = _coded_sentence("Former Panamanian dictator Manuel Noriega was extradited from "
+                              "France to Panama on Sunday, returning home to serve prison "
+                              "sentences.")
+    assert records and records[0].trigger == "extradited"
+    assert [a.code for a in records[0].recipient] == ["PAN"]

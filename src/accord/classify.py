@@ -524,8 +524,10 @@ def rescore(sent: Span, candidates: list, model: TypeModel | None = None,
     primary = ordered[0]
     decision = decide(probabilities, ordered, primary)
     # Another clause of the sentence already carries the decided type: it is the primary event,
-    # rather than retyping a different clause into a duplicate of it.
-    carrier = next((c for c in ordered[1:] if c.event_type == decision.event_type), None)
+    # rather than retyping a different clause into a duplicate of it; but a clause that names
+    # no one ("..., returning home") does not take the event from one that does.
+    carrier = next((c for c in ordered[1:] if c.event_type == decision.event_type
+                    and (_names_someone(c) or not _names_someone(primary))), None)
     if carrier is not None and decision.event_type != primary.event_type:
         ordered.remove(carrier)
         ordered.insert(0, carrier)
@@ -556,6 +558,12 @@ def _sure(candidate) -> bool:
 
 def _has_parties(candidate) -> bool:
     return bool(candidate.actors or candidate.recipients)
+
+
+def _names_someone(candidate) -> bool:
+    """A party the tables know by code, name or sector; not "prison sentences"."""
+    return any(party.code or party.name or party.sector
+               for party in candidate.actors + candidate.recipients)
 
 
 def _party_factor(candidate) -> float:

@@ -38,6 +38,7 @@ OWNER_MODIFIER_DEPS = {"amod", "compound", "nmod"}
 OWNER_ENTS = {"NORP", "GPE", "ORG"}
 CONDITION_MARKS = {"unless", "if"}
 THREAT_DEPTH = 2
+THIRD_PERSON = {"it", "he", "she", "they"}
 STATE_FORCE_SECTORS = {"GOV", "MIL", "COP", "SPY", "PRM"}
 PROTESTED_PREPS = {"against", "at", "over"}
 RECIPIENT_PREPS = {"with", "to", "against", "on", "for", "from", "toward", "towards", "at",
@@ -749,10 +750,13 @@ def _attribute_actors(actors: list[Actor], subject: Token | None,
         return actors, False
     speaker_codes = {a.code for a in speaker.actors}
     first_person = subject is not None and subject.lower_ in {"we", "i", "us"}
+    # "The coalition said it would accept the deal": a pronoun nothing earlier resolves is the
+    # speaker.
+    unresolved_pronoun = not actors and subject is not None and subject.lower_ in THIRD_PERSON
     # A subject the parser lost (None) is the speaker's; one that names no actor ("heavy
     # rains") stays actorless rather than being pinned on whoever reported it.
-    if first_person or subject is None or (actors and all(_is_bare_state(a, speaker_codes)
-                                                          for a in actors)):
+    if first_person or unresolved_pronoun or subject is None or (
+            actors and all(_is_bare_state(a, speaker_codes) for a in actors)):
         return list(speaker.actors), True
     return actors, False
 
