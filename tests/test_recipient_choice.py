@@ -117,3 +117,8 @@ def test_the_forces_a_state_mobilises_are_not_the_other_party():
     records = coded("Israel mobilised the army on Thursday for a potential ground assault.")
     mobilise = [r for r in records if r.event == "MOBILIZE"]
     assert mobilise and all(a.code != "ISR" for r in mobilise for a in r.recipient)
+
+
+def test_what_is_given_goes_to_the_party_after_to():
+    assert recipients_of("Thailand extradited suspected Russian arms dealer Viktor Bout to the "
+                         "United States on Tuesday.", "COOPERATE") == ["USA"]

@@ -39,6 +39,8 @@ OWNER_ENTS = {"NORP", "GPE", "ORG"}
 CONDITION_MARKS = {"unless", "if"}
 THREAT_DEPTH = 2
 THIRD_PERSON = {"it", "he", "she", "they"}
+GIVING_TYPES = {"AID", "COOPERATE"}
+RECEIVER_PREPS = {"to", "into"}
 STATE_FORCE_SECTORS = {"GOV", "MIL", "COP", "SPY", "PRM"}
 PROTESTED_PREPS = {"against", "at", "over"}
 RECIPIENT_PREPS = {"with", "to", "against", "on", "for", "from", "toward", "towards", "at",
@@ -330,6 +332,13 @@ def _recipient_heads(verb: Token, event_type: str = OPEN) -> list[Token]:
         heads.extend(_recipient_heads(complement, event_type))
         heads.extend(_pattern_prep_objects(complement))
     heads.extend(_addressees(verb, event_type))
+    if event_type in GIVING_TYPES:
+        # "extradited Viktor Bout to the United States", "sent doctors to Italy": what is given
+        # goes to the party after "to", who is the act's other party.
+        receivers = [obj for prep in verb.children if prep.dep_ == "prep"
+                     and prep.lower_ in RECEIVER_PREPS
+                     for obj in prep.children if obj.dep_ == "pobj"]
+        heads = receivers + [head for head in heads if head not in receivers]
     for carrier in (c for obj in objects for c in obj.children if c.dep_ == "acl"):
         heads.extend(g for prep in carrier.children if prep.dep_ == "prep"
                      and prep.lower_ in RECIPIENT_PREPS for g in prep.children if g.dep_ == "pobj")
