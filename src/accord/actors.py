@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from accord.knowledge import (
     NameEntry,
@@ -233,7 +233,28 @@ def _name_entries(tokens: list[Token]) -> list[tuple[NameEntry, set[int]]]:
         if not indices & used and not _inside_a_person(entry, indices, tokens):
             found.append((entry, indices))
             used |= indices
+    doc = tokens[0].doc if tokens else None
+    found = [(entry, indices) for entry, indices in found
+             if doc is None or not _part_of_an_unknown_name(entry, indices, used, doc)]
     return sorted(found, key=lambda item: min(item[1]))
+
+
+def _part_of_an_unknown_name(entry: NameEntry, indices: set[int], used: set[int],
+                             doc: Doc) -> bool:
+    """A body's name inside a longer name no table knows is another body: "the Zapatista
+    National Liberation Army" is not Colombia's National Liberation Army, and "(PCC)" after
+    "First Capital Command" is that gang's acronym, not Cuba's Communist Party."""
+    if entry.kind != "organisation":
+        return False
+    start, end = min(indices), max(indices) + 1
+    if end - start == 1 and start > 0 and end < len(doc) and doc[start - 1].text == "(" and (
+            doc[end].text == ")"):
+        before = doc[start - 2] if start >= 2 else None
+        return before is not None and before.pos_ == "PROPN" and before.i not in used
+    before = doc[start - 1] if start > 0 else None
+    return (end - start > 1 and before is not None and before.pos_ == "PROPN"
+            and before.text[:1].isupper() and before.i not in used
+            and before.lower_ not in HONORIFICS)
 
 
 def _inside_a_person(entry: NameEntry, indices: set[int], tokens: list[Token]) -> bool:
