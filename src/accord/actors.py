@@ -780,8 +780,10 @@ def _office_holder(person: str, on: date | None, code: str | None, sector: str |
 
 def _over_title(title_sector: str | None, person_sector: str | None) -> str | None:
     """The sector a title gives, unless it is GOV and the person acts outside the state that
-    day: "Tamil Tiger leader Velupillai Prabhakaran" is a rebel leader, not the government."""
-    if title_sector == "GOV" and person_sector in NON_STATE_SECTORS:
+    day ("Tamil Tiger leader Velupillai Prabhakaran" is a rebel leader, not the government) or
+    had left every office the tables know of by then ("President Joseph Estrada" three months
+    after he was ousted is a former official)."""
+    if title_sector == "GOV" and person_sector in NON_STATE_SECTORS | {"ELI"}:
         return person_sector
     return title_sector
 
