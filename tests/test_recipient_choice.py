@@ -85,3 +85,8 @@ def test_a_demand_or_threat_is_made_of_the_party_that_must_act():
 def test_what_is_given_goes_to_the_party_after_to():
     assert recipients_of("Thailand extradited suspected Russian arms dealer Viktor Bout to the "
                          "United States on Tuesday.", "COOPERATE") == ["USA"]
+
+
+def test_the_actors_own_troops_are_its_means_and_the_party_is_read_on():
+    assert recipients_of("Russia has begun withdrawing some of its troops from Syria, Defence "
+                         "Minister Sergei Shoigu said on Monday.", "RETREAT") == ["SYR"]

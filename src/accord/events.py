@@ -500,7 +500,9 @@ def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
     # Resolved one at a time: the phrases after a known party are never read, as before.
     for rank, head in enumerate(rule_heads):
         options.append(option(head, rank))
-        if _others(options[-1].mention, actors):
+        # "withdraw its troops from Syria": the actor's own troops are its means; the party
+        # is read on.
+        if _others(options[-1].mention, actors) and not _own_means(options[-1]):
             return _as_recipient(options[recipient_choice.known_party_stands(verb, options)],
                                  actors)
     rule_pick = _unknown_party(options)
@@ -509,6 +511,13 @@ def find_recipients(verb: Token, memory: ArticleMemory, actors: list[Actor],
                 recipient_choice.clause_nouns(verb, excluded or set()) if noun.i not in proposed]
     chosen = recipient_choice.choose(verb, options, rule_pick, actors, event_type)
     return None if chosen is None else _as_recipient(options[chosen], actors)
+
+
+def _own_means(option: recipient_choice.Option) -> bool:
+    """'its troops', 'their weapons': unnamed, and owned by the actor's pronoun. 'his Iranian
+    counterpart, Mostafa Najjar' names someone else."""
+    return recipient_choice.own_possessive(option.head) and not any(
+        actor.name for actor in option.mention.actors)
 
 
 def _unique_tokens(tokens: list[Token]) -> list[Token]:

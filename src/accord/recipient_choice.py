@@ -247,7 +247,7 @@ def option_features(trigger: Token, option: Option, rule_pick: bool, actor_codes
         f"named={int(any(actor.name for actor in actors))}",
         f"own_code={int(bool(codes) and codes <= actor_codes)}",
         f"ent={head.ent_type_ or '-'}", f"pos={head.pos_}",
-        f"abstract={int(option.abstract)}", f"own_possessive={int(_own_possessive(head))}",
+        f"abstract={int(option.abstract)}", f"own_possessive={int(own_possessive(head))}",
         f"rank={'clause' if option.rank is None else min(option.rank, _RANK_CAP)}",
         f"side={'after' if offset > 0 else 'before'}", f"distance={min(abs(offset) // 3, 4)}",
         f"prep|known={prep}|{known}", f"down1|known={first_down}|{known}",
@@ -259,7 +259,7 @@ def option_features(trigger: Token, option: Option, rule_pick: bool, actor_codes
     return features + crossed
 
 
-def _own_possessive(head: Token) -> bool:
+def own_possessive(head: Token) -> bool:
     """'withdrew its troops': a phrase the actor's pronoun owns is the actor's own means."""
     return any(child.dep_ == "poss" and child.pos_ == "PRON" for child in head.children)
 
