@@ -184,6 +184,9 @@ def _actor_keys(records: list, event_type: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize(("text", "event_type", "actor"), [
+    # a vehicle stands for the force it comes from, and keeps its own sector
+    ("Warplanes from the Saudi-led coalition struck a bus in northern Yemen on Thursday.",
+     "ASSAULT", ("SAU", "MIL")),
     # a thing that acts stands for its owner
     ("A car bomb planted by FARC rebels tore through a social club in Bogota on Friday, killing "
      "more than 30 people.", "ASSAULT", ("COL", "REB")),

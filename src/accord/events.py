@@ -28,6 +28,7 @@ from accord.actors import (
 )
 from accord.knowledge import TriggerPattern, context_keywords, titles, trigger_patterns
 from accord.model import Actor
+from accord.phrase_rules import is_vehicle
 
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
@@ -381,10 +382,11 @@ def _group_noun(token: Token) -> bool:
             and title.sector not in STATE_FORCE_SECTORS)
 
 
-def _owner_of(thing: Token, memory: ArticleMemory) -> Mention | None:
+def _owner_of(thing: Token, memory: ArticleMemory, people: bool = False) -> Mention | None:
     """Who a thing that acts belongs to: "A U.S. drone strike killed", "a car bomb planted by
-    FARC rebels", "warplanes from the Saudi-led coalition". None unless the owner has a code."""
-    if thing.pos_ != "NOUN":
+    FARC rebels", "warplanes from the Saudi-led coalition". None unless the owner has a code,
+    and never for `people`, who act for themselves."""
+    if thing.pos_ != "NOUN" or people:
         return None
     owners = _possessors(thing) + _named_owners(thing)
     owners += [obj for clause in thing.children if clause.dep_ == "acl"
@@ -825,10 +827,17 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
     actor_head = agent if agent is not None else subject
     mention = resolve_group(actor_head, memory) if actor_head is not None else None
     actors = mention.actors if mention else []
-    if actor_head is not None and not any(actor.code or actor.sector for actor in actors):
-        owner = _owner_of(actor_head, memory)  # "A U.S. drone strike killed ..."
+    if actor_head is not None and not any(actor.code for actor in actors):
+        # "A U.S. drone strike killed ...": a thing stands for its owner; "warplanes from the
+        # Saudi-led coalition" keep their own sector. People are not owned: "Mr Erdogan's
+        # critics" are not Erdogan.
+        sectors = {actor.sector for actor in actors if actor.sector}
+        owner = _owner_of(actor_head, memory, people=bool(sectors) and not is_vehicle(actor_head))
         if owner is not None:
-            mention, actors = owner, owner.actors
+            mention = owner
+            actors = [replace(actor, sector=next(iter(sectors)))
+                      if len(sectors) == 1 and actor.sector in (None, "GOV") else actor
+                      for actor in owner.actors]
     speech = speech_for(verb, speeches)
     demanded_of = _demanded_of(verb, speech, mention)
     actors, reported = _attribute_actors(actors, actor_head, speech)
