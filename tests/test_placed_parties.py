@@ -58,3 +58,11 @@ def test_the_forces_a_state_mobilises_are_not_the_other_party():
     records = coded("Israel mobilised the army on Thursday for a potential ground assault.")
     mobilise = [r for r in records if r.event == "MOBILIZE"]
     assert mobilise and all(a.code != "ISR" for r in mobilise for a in r.recipient)
+
+
+def test_a_country_adjective_chosen_as_the_place_is_that_country():
+    records = coded("Iraq has massed as many as 20,000 troops near the Kuwaiti border, U.S. "
+                    "defence officials said on Friday.")
+    mobilise = [r for r in records if r.event == "MOBILIZE"]
+    assert mobilise and mobilise[0].event_loc.country_code == "KWT"
+    assert [a.code for a in mobilise[0].recipient] == ["KWT"]

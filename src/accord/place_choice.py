@@ -614,4 +614,14 @@ def event_place(sentence: Span, trigger: Token, context: Sequence[str] = (),
              and mention.text not in party_names)
     location = toponyms.resolve_in_context(mention.text, hints, [*context, *parties],
                                            qualifiers, towns=towns)
-    return location or Location(extracted_place=mention.text)
+    return location or _country_of_adjective(mention.text) or Location(
+        extracted_place=mention.text)
+
+
+def _country_of_adjective(text: str) -> Location | None:
+    """"near the Kuwaiti border", "into Syrian territory": a country's adjective chosen as the
+    place is that country."""
+    gaz = where.gazetteer()
+    code = gaz.country_code(text)
+    country = gaz.country(code) if code else None
+    return country.location(text) if country else None
