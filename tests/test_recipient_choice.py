@@ -80,6 +80,8 @@ def test_a_demand_or_threat_is_made_of_the_party_that_must_act():
                          "forces from Kuwait.", "REQUEST") == ["IRQ"]
     assert recipients_of("Russia warned on Thursday that it would take retaliatory steps if "
                          "Finland joined NATO.", "THREATEN") == ["FIN"]
+    assert recipients_of("Obama said he will not lift the embargo until Cuba undertakes "
+                         "democratic reforms.", "REJECT") == ["CUB"]
 
 
 def test_what_is_given_goes_to_the_party_after_to():

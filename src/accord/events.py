@@ -37,7 +37,8 @@ OBJECT_DEPS = {"dobj", "obj", "dative", "attr", "oprd"}
 # Modifiers that say whose a thing is ("Chinese demands", "U.S. calls"), by what they name.
 OWNER_MODIFIER_DEPS = {"amod", "compound", "nmod"}
 OWNER_ENTS = {"NORP", "GPE", "ORG"}
-CONDITION_MARKS = {"unless", "if"}
+# The conjunctions that put a condition on another party: a threat's, a refusal's.
+CONDITION_MARKS = {"THREATEN": {"unless", "if"}, "REJECT": {"until", "unless"}}
 THREAT_DEPTH = 2
 THIRD_PERSON = {"it", "he", "she", "they"}
 GIVING_TYPES = {"AID", "COOPERATE"}
@@ -408,22 +409,29 @@ def _entity_text(token: Token) -> str:
 
 
 def _addressees(verb: Token, event_type: str) -> list[Token]:
-    """Whom a demand, a threat or a protest is made of: "demanded that Iraq withdraw"
-    (REQUEST), "would retaliate if Finland joined NATO", "unless Nairobi withdrew its troops"
-    (THREATEN), "in protest against the government" (PROTEST)."""
+    """Whom a demand, a threat, a refusal or a protest is made of: "demanded that Iraq
+    withdraw" (REQUEST), "would retaliate if Finland joined NATO", "unless Nairobi withdrew its
+    troops" (THREATEN), "will not lift the embargo until Cuba undertakes reforms" (REJECT), "in
+    protest against the government" (PROTEST)."""
     if event_type == "REQUEST":
         clauses = [c for c in verb.children if c.dep_ == "ccomp"]
-    elif event_type == "THREATEN":
+    elif event_type in CONDITION_MARKS or _refused(verb):
         scope = [verb]
         for _ in range(THREAT_DEPTH):
             scope += [c for v in scope for c in v.children if _carries_threat(c) and c not in scope]
+        marks = CONDITION_MARKS.get(event_type, CONDITION_MARKS["REJECT"])
         clauses = [c for v in scope for c in v.children if c.dep_ == "advcl"
-                   and any(m.lower_ in CONDITION_MARKS for m in c.children if m.dep_ == "mark")]
+                   and any(m.lower_ in marks for m in c.children if m.dep_ == "mark")]
     elif event_type == "PROTEST":
         return _protested(verb)
     else:
         return []
     return [s for clause in clauses for s in clause.children if s.dep_ in SUBJECT_DEPS]
+
+
+def _refused(verb: Token) -> bool:
+    """"will not lift the embargo (until ...)": a refusal, whatever the act refused."""
+    return any(child.dep_ == "neg" for child in verb.children)
 
 
 def _protested(verb: Token) -> list[Token]:
