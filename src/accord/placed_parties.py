@@ -19,6 +19,17 @@ from accord.events import Candidate
 from accord.knowledge import state_codes
 from accord.model import Actor, Location
 
+# Acts that are statements: where one is made ("criticised the plan in Ankara") says nothing
+# about whom it is addressed to.
+STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
+# Acts whose victims are where they were struck.
+VIOLENT_TYPES = frozenset({"ASSAULT", "COERCE"})
+# Sectors of groups that act where they live: police, civilians, opposition, unions, students,
+# farmers.
+HOME_SECTORS = frozenset({"COP", "CVL", "OPP", "LAB", "EDU", "AGR"})
+# Forces a state mobilises are its means, not the other party of the act.
+OWN_FORCE_SECTORS = frozenset({"MIL", "COP", "GOV", "PRM"})
+
 
 def settle(candidate: Candidate, location: Location | None) -> None:
     """The recipients of an act other than a meeting, read against its place."""
@@ -33,11 +44,6 @@ def name_places(candidate: Candidate, location: Location | None,
     candidate.recipients = [_as_place_state(actor, context_countries)
                             for actor in candidate.recipients]
     candidate.actors = [_where_they_are(actor, location) for actor in candidate.actors]
-
-
-# Acts that are statements: where one is made ("criticised the plan in Ankara") says nothing
-# about whom it is addressed to.
-STATEMENT_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
 
 
 def place_as_recipient(candidate: Candidate, location: Location | None) -> None:
@@ -98,15 +104,6 @@ def _where_they_are(actor: Actor, location: Location | None) -> Actor:
     if actor.code and (actor.sector not in HOME_SECTORS or _names_a_state(actor.entity_text)):
         return actor  # "Israeli police", or troops of the story's state abroad
     return replace(actor, code=location.country_code)
-
-
-# Sectors of groups that act where they live: police, civilians, opposition, unions, students,
-# farmers.
-HOME_SECTORS = frozenset({"COP", "CVL", "OPP", "LAB", "EDU", "AGR"})
-# Acts whose victims are where they were struck.
-VIOLENT_TYPES = frozenset({"ASSAULT", "COERCE"})
-# Forces a state mobilises are its means, not the other party of the act.
-OWN_FORCE_SECTORS = {"MIL", "COP", "GOV", "PRM"}
 
 
 def _not_own_forces(candidate: Candidate) -> list[Actor]:
