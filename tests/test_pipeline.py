@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from accord.pipeline import code_articles
 from accord.readers import read_inputs
+from coding import coded
 
 WIRE_REPORT = """\
  date 2024-05-17 Kazakhstan, Japan agree to deepen cooperation
@@ -168,15 +171,7 @@ def test_a_promise_to_steer_its_firms_to_a_partner_is_agree_not_request(tmp_path
 
 
 def _coded_sentence(text: str) -> list:
-    from datetime import date
-
-    from accord.model import Article
-    from accord.nlp import parse
-    from accord.pipeline import code_document
-
-    article = Article(id="one", text=text, pub_date=date(2020, 1, 3))
-    (_, doc), = parse([article])
-    return code_document(article, doc)
+    return coded(text, on=date(2020, 1, 3))
 
 
 def _actor_keys(records: list, event_type: str) -> list[tuple]:

@@ -4,23 +4,7 @@ the forces a state mobilises."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from accord.model import Article
-from accord.nlp import parse
-from accord.pipeline import code_document
-
-D = date(2024, 5, 3)
-
-
-def coded(text: str) -> list:
-    article = Article(id="placed", text=text, pub_date=D, dateline_date=D)
-    (_, doc), = parse([article])
-    return code_document(article, doc)
-
-
-def recipients_of(text: str, event_type: str) -> list[str | None]:
-    return [a.code for r in coded(text) if r.event == event_type for a in r.recipient]
+from coding import coded, recipients_of
 
 
 def test_an_act_done_in_a_state_whose_party_goes_unnamed_is_done_to_that_state():

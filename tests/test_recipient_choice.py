@@ -3,20 +3,13 @@ the rules that the tables know stands."""
 
 from __future__ import annotations
 
-from datetime import date
+import pytest
 
 from accord import recipient_choice
 from accord.model import Article
 from accord.nlp import parse
 from accord.pipeline import code_document
-
-D = date(2024, 5, 3)
-
-
-def coded(text: str) -> list:
-    article = Article(id="recipient", text=text, pub_date=D, dateline_date=D)
-    (_, doc), = parse([article])
-    return code_document(article, doc)
+from coding import REPORT_DATE, coded, recipients_of
 
 
 def parties(record) -> set[str | None]:
@@ -41,7 +34,7 @@ def test_the_place_of_a_meeting_is_never_one_of_its_parties():
 def test_a_party_the_rules_find_in_the_tables_stands_and_the_model_is_not_asked():
     text = ("Thousands of Kenyan protesters marched on parliament in Nairobi on Tuesday "
             "against a rise in fuel taxes.")
-    article = Article(id="protest", text=text, pub_date=D, dateline_date=D)
+    article = Article(id="protest", text=text, pub_date=REPORT_DATE, dateline_date=REPORT_DATE)
     (_, doc), = parse([article])
     with recipient_choice.recording() as choices:
         records = code_document(article, doc)
@@ -62,33 +55,26 @@ def test_a_speaker_who_says_another_party_must_act_makes_a_demand_of_it():
     assert [(r.event, [a.code for a in r.recipient]) for r in own] == [("COOPERATE", ["CHN"])]
 
 
-def recipients_of(text: str, event_type: str) -> list[str | None]:
-    return [a.code for r in coded(text) if r.event == event_type for a in r.recipient]
-
-
-def test_a_thing_done_to_is_its_owners_when_it_is_no_one():
-    assert recipients_of("Japan on Monday rejected Chinese demands to free the trawler.",
-                         "REJECT") == ["CHN"]
-    assert recipients_of("Iraq rejected on Friday a UN Security Council resolution authorising "
-                         "the use of force.", "REJECT") == ["UNO"]
-    assert recipients_of("China voiced firm support on Monday for Serbia's sovereignty and "
-                         "territorial integrity.", "SUPPORT") == ["SRB"]
-
-
-def test_a_demand_or_threat_is_made_of_the_party_that_must_act():
-    assert recipients_of("The UN Security Council demanded on Thursday that Iraq withdraw its "
-                         "forces from Kuwait.", "REQUEST") == ["IRQ"]
-    assert recipients_of("Russia warned on Thursday that it would take retaliatory steps if "
-                         "Finland joined NATO.", "THREATEN") == ["FIN"]
-    assert recipients_of("Obama said he will not lift the embargo until Cuba undertakes "
-                         "democratic reforms.", "REJECT") == ["CUB"]
-
-
-def test_what_is_given_goes_to_the_party_after_to():
-    assert recipients_of("Thailand extradited suspected Russian arms dealer Viktor Bout to the "
-                         "United States on Tuesday.", "COOPERATE") == ["USA"]
-
-
-def test_the_actors_own_troops_are_its_means_and_the_party_is_read_on():
-    assert recipients_of("Russia has begun withdrawing some of its troops from Syria, Defence "
-                         "Minister Sergei Shoigu said on Monday.", "RETREAT") == ["SYR"]
+@pytest.mark.parametrize(("text", "event_type", "recipients"), [
+    # a thing that is no one stands for the owner its words name
+    ("Japan on Monday rejected Chinese demands to free the trawler.", "REJECT", ["CHN"]),
+    ("Iraq rejected on Friday a UN Security Council resolution authorising the use of force.",
+     "REJECT", ["UNO"]),
+    ("China voiced firm support on Monday for Serbia's sovereignty and territorial integrity.",
+     "SUPPORT", ["SRB"]),
+    # a demand, a threat or a refusal is made of the party that must act
+    ("The UN Security Council demanded on Thursday that Iraq withdraw its forces from Kuwait.",
+     "REQUEST", ["IRQ"]),
+    ("Russia warned on Thursday that it would take retaliatory steps if Finland joined NATO.",
+     "THREATEN", ["FIN"]),
+    ("Obama said he will not lift the embargo until Cuba undertakes democratic reforms.",
+     "REJECT", ["CUB"]),
+    # what is given goes to the party after "to"
+    ("Thailand extradited suspected Russian arms dealer Viktor Bout to the United States on "
+     "Tuesday.", "COOPERATE", ["USA"]),
+    # the actor's own troops are its means, and the party is read on
+    ("Russia has begun withdrawing some of its troops from Syria, Defence Minister Sergei "
+     "Shoigu said on Monday.", "RETREAT", ["SYR"]),
+])
+def test_the_other_party_is_read_from_the_whole_clause(text, event_type, recipients):
+    assert recipients_of(text, event_type) == recipients

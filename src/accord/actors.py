@@ -174,6 +174,12 @@ def _phrase_tokens(head: Token) -> list[Token]:
     return sorted(kept, key=lambda token: token.i)
 
 
+def entity_text(token: Token) -> str:
+    """The whole named entity a token belongs to ("UN Security Council"), or the token."""
+    tokens = _entity_of(token)
+    return token.doc[tokens[0].i : tokens[-1].i + 1].text if tokens else token.text
+
+
 def _entity_of(token: Token) -> list[Token]:
     if token.ent_iob_ not in {"B", "I"}:
         return []

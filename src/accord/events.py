@@ -18,9 +18,12 @@ from spacy.tokens import Span, Token
 
 from accord import recipient_choice
 from accord.actors import (
+    GROUP_PRONOUNS,
+    PERSON_PRONOUNS,
     ArticleMemory,
     Mention,
     coordinated_parts,
+    entity_text,
     lookup_name,
     phrase_tokens,
     resolve_parts,
@@ -28,7 +31,7 @@ from accord.actors import (
 )
 from accord.knowledge import TriggerPattern, context_keywords, titles, trigger_patterns
 from accord.model import Actor
-from accord.phrase_rules import is_vehicle
+from accord.phrase_rules import STATE_FORCE_SECTORS, is_vehicle
 
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
@@ -40,10 +43,9 @@ OWNER_ENTS = {"NORP", "GPE", "ORG"}
 # The conjunctions that put a condition on another party: a threat's, a refusal's.
 CONDITION_MARKS = {"THREATEN": {"unless", "if"}, "REJECT": {"until", "unless"}}
 THREAT_DEPTH = 2
-THIRD_PERSON = {"it", "he", "she", "they"}
+THIRD_PERSON = PERSON_PRONOUNS | GROUP_PRONOUNS | {"it"}
 GIVING_TYPES = {"AID", "COOPERATE"}
 RECEIVER_PREPS = {"to", "into"}
-STATE_FORCE_SECTORS = {"GOV", "MIL", "COP", "SPY", "PRM"}
 PROTESTED_PREPS = {"against", "at", "over"}
 RECIPIENT_PREPS = {"with", "to", "against", "on", "for", "from", "toward", "towards", "at",
                    "into", "upon"}
@@ -372,7 +374,7 @@ def _named_owners(thing: Token) -> list[Token]:
     Council resolution", "opposition demands". Only a word the tables know as a state or body,
     or a group noun, counts."""
     return [child for child in thing.children if child.dep_ in OWNER_MODIFIER_DEPS and (
-        child.ent_type_ in OWNER_ENTS and lookup_name(_entity_text(child)) is not None
+        child.ent_type_ in OWNER_ENTS and lookup_name(entity_text(child)) is not None
         or _group_noun(child))]
 
 
@@ -400,12 +402,6 @@ def _owner_of(thing: Token, memory: ArticleMemory, people: bool = False) -> Ment
         if mention is not None and any(actor.code for actor in mention.actors):
             return mention
     return None
-
-
-def _entity_text(token: Token) -> str:
-    if token.ent_iob_ not in {"B", "I"}:
-        return token.text
-    return next(ent.text for ent in token.doc.ents if ent.start <= token.i < ent.end)
 
 
 def _addressees(verb: Token, event_type: str) -> list[Token]:
@@ -886,6 +882,7 @@ def _verb_candidate(verb: Token, pattern: TriggerPattern, memory: ArticleMemory,
     return candidate
 
 
+@lru_cache(maxsize=1)
 def demand_pattern() -> TriggerPattern:
     """The trigger table's pattern for "demand", which a demand frame reads as."""
     return next(pattern for pattern in trigger_patterns()[DEMAND_LEMMA]

@@ -46,6 +46,9 @@ KIN_NOUNS = {"daughter", "son", "wife", "husband", "widow", "widower", "brother"
 # Words that make the holder of an official title an ex-official (ELI), like "former".
 OUSTED_WORDS = {"retired", "ousted", "deposed", "exiled", "toppled", "overthrown"}
 OFFICIAL_SECTORS = {"GOV", "MIL", "LEG", "JUD", "COP", "SPY", "ELI"}
+# The state's own forces and executive: the means a state acts through ("troop deployments",
+# "Iraq massed 20,000 troops"), never the other party of its act.
+STATE_FORCE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "PRM"})
 # "Iran-backed", "Saudi-led": the word after the hyphen says how the state relates to the group.
 PATRON_WORDS = {"backed", "supported", "sponsored", "funded", "allied", "aligned", "armed",
                 "trained", "controlled", "friendly"}

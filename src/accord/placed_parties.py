@@ -18,6 +18,7 @@ from accord.actors import lookup_name
 from accord.events import Candidate
 from accord.knowledge import state_codes
 from accord.model import Actor, Location
+from accord.phrase_rules import STATE_FORCE_SECTORS
 
 # Acts that are statements: where one is made ("criticised the plan in Ankara") says nothing
 # about whom it is addressed to.
@@ -27,8 +28,6 @@ VIOLENT_TYPES = frozenset({"ASSAULT", "COERCE"})
 # Sectors of groups that act where they live: police, civilians, opposition, unions, students,
 # farmers.
 HOME_SECTORS = frozenset({"COP", "CVL", "OPP", "LAB", "EDU", "AGR"})
-# Forces a state mobilises are its means, not the other party of the act.
-OWN_FORCE_SECTORS = frozenset({"MIL", "COP", "GOV", "PRM"})
 
 
 def settle(candidate: Candidate, location: Location | None) -> None:
@@ -110,7 +109,7 @@ def _not_own_forces(candidate: Candidate) -> list[Actor]:
     """'Iraq massed 20,000 troops near the Kuwaiti border': the troops are Iraq's own."""
     codes = {actor.code for actor in candidate.actors if actor.code}
     return [actor for actor in candidate.recipients
-            if not (actor.code in codes and actor.sector in OWN_FORCE_SECTORS and not actor.name)]
+            if not (actor.code in codes and actor.sector in STATE_FORCE_SECTORS and not actor.name)]
 
 
 def _victims_of_the_story_state(actor: Actor, candidate: Candidate,
@@ -120,7 +119,7 @@ def _victims_of_the_story_state(actor: Actor, candidate: Candidate,
     state's. People whose words name a state ("two American citizens") keep it."""
     if actor.name or actor.code is None or location is None or location.country_code is None:
         return False
-    if actor.code == location.country_code or actor.sector in OWN_FORCE_SECTORS:
+    if actor.code == location.country_code or actor.sector in STATE_FORCE_SECTORS:
         return False
     if actor.code not in {a.code for a in candidate.actors}:
         return False
